@@ -1,0 +1,47 @@
+"""Session fixtures: the real model, loaded once, and the seed index, built once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from retrieval import Embedder, Engine, load_embedder  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The verified all-MiniLM-L6-v2 embedder, loaded once per test session."""
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    """An index of the bundled seeds, built once; copy it before changing it."""
+    directory = tmp_path_factory.mktemp("seed-index")
+    Engine(directory, embedder=embedder).ingest([SEEDS])
+    return directory
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_index_dir: Path, embedder: Embedder) -> Engine:
+    """A read-only engine over the seed index, shared by the session."""
+    return Engine.open(seed_index_dir, embedder=embedder)
+
+
+@pytest.fixture
+def seed_index_copy(seed_index_dir: Path, tmp_path: Path) -> Iterator[Path]:
+    """A private copy of the seed index that a test may change or damage."""
+    target = tmp_path / "index"
+    shutil.copytree(seed_index_dir, target)
+    yield target
