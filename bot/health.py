@@ -1,0 +1,93 @@
+"""The health report served at /healthz: is the index loaded and does it pass verification."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from retrieval import Engine, RetrievalError
+
+__all__ = ["HealthCheck", "HealthReport"]
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class HealthReport:
+    """One health check result: ``healthy`` selects HTTP 200 or 503; ``body`` is the JSON."""
+
+    healthy: bool
+    body: dict[str, Any]
+
+
+class HealthCheck:
+    """Checks the engine: loaded, statistics readable, index verified against its manifest.
+
+    ``engine`` stays None while the index is loading, which reports unhealthy. Verification
+    reads the index files, so its result is reused for ``verify_ttl_s`` seconds.
+    """
+
+    def __init__(self, *, mode: str, verify_ttl_s: float = 30.0) -> None:
+        self.mode = mode
+        self.engine: Engine | None = None
+        self.verify_ttl_s = verify_ttl_s
+        self._verified: tuple[float, str | None] | None = None
+        self._lock = asyncio.Lock()
+
+    async def _verify(self, engine: Engine) -> str | None:
+        """Return None when the index verifies, else the reason it does not."""
+        async with self._lock:
+            now = time.monotonic()
+            if self._verified is not None and now - self._verified[0] < self.verify_ttl_s:
+                return self._verified[1]
+            try:
+                await asyncio.to_thread(engine.verify)
+                problem = None
+            except RetrievalError as exc:
+                _LOGGER.error("index verification failed: %s", exc)
+                problem = str(exc)
+            self._verified = (time.monotonic(), problem)
+            return problem
+
+    async def report(self) -> HealthReport:
+        """Run the check (verification off the event loop) and describe the result."""
+        engine = self.engine
+        if engine is None:
+            return HealthReport(
+                healthy=False,
+                body={
+                    "status": "unhealthy",
+                    "index_loaded": False,
+                    "mode": self.mode,
+                    "error": "the index is still loading",
+                },
+            )
+        problem = await self._verify(engine)
+        try:
+            stats = await asyncio.to_thread(engine.stats)
+        except RetrievalError as exc:
+            problem = problem or str(exc)
+            return HealthReport(
+                healthy=False,
+                body={
+                    "status": "unhealthy",
+                    "index_loaded": True,
+                    "mode": self.mode,
+                    "error": problem,
+                },
+            )
+        body: dict[str, Any] = {
+            "status": "ok" if problem is None else "unhealthy",
+            "index_loaded": True,
+            "mode": self.mode,
+            "articles": stats.articles,
+            "passages": stats.passages,
+            "generation": stats.generation,
+            "newest": stats.newest.isoformat() if stats.newest else None,
+        }
+        if problem is not None:
+            body["error"] = problem
+        return HealthReport(healthy=problem is None, body=body)
