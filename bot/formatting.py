@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from bot.questions import MAX_QUESTION_CHARS
 from bot.richtext import MESSAGE_LIMIT, Block, Span, split_blocks, tg_len
-from retrieval import Answer, ArticleInfo, Citation, IndexStats, SourceRef
+from retrieval import MAX_QUESTION_CHARS, Answer, ArticleInfo, Citation, IndexStats, SourceRef
 
 __all__ = [
     "PAGE_SIZE",

@@ -44,9 +44,15 @@ from bot.formatting import (
     format_stats,
     page_count,
 )
-from bot.questions import MAX_QUESTION_CHARS, Question, clean_question
 from bot.services import SERVICES_KEY, Services, get_services
-from retrieval import Answer, Citation, RetrievalError
+from retrieval import (
+    MAX_QUESTION_CHARS,
+    Answer,
+    Citation,
+    Question,
+    RetrievalError,
+    clean_question,
+)
 
 __all__ = [
     "ADMIN_COMMANDS",

@@ -7,7 +7,7 @@ exported here.
 from retrieval.answer_types import Answer, Citation, SourceRef
 from retrieval.article import Article
 from retrieval.embed import Embedder, load_embedder
-from retrieval.engine import ArticleInfo, Engine, IndexStats, IngestReport, normalize_question
+from retrieval.engine import ArticleInfo, Engine, IndexStats, IngestReport
 from retrieval.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -18,8 +18,10 @@ from retrieval.errors import (
     RetrievalError,
 )
 from retrieval.ingest import SkippedFile
+from retrieval.questions import MAX_QUESTION_CHARS, Question, clean_question
 
 __all__ = [
+    "MAX_QUESTION_CHARS",
     "Answer",
     "Article",
     "ArticleInfo",
@@ -34,9 +36,10 @@ __all__ = [
     "IngestError",
     "IngestReport",
     "ModelError",
+    "Question",
     "RetrievalError",
     "SkippedFile",
     "SourceRef",
+    "clean_question",
     "load_embedder",
-    "normalize_question",
 ]

@@ -23,7 +23,7 @@ ANSWER_MIN_DENSE_WITH_TERMS = 0.25
 ANSWER_MIN_COVERAGE = 0.5
 CITE_MIN_DENSE = 0.25
 CITE_MIN_RELATIVE = 0.6
-EXCERPT_CHARS = 420
+EXCERPT_CHARS = 600
 SENTENCE_DENSE_WEIGHT = 0.6
 SIBLING_MIN_RELATIVE = 0.85
 DUPLICATE_CONTAINMENT = 0.6
@@ -50,7 +50,8 @@ def query_coverage(index: LoadedIndex, question: str, text: str) -> float:
     Terms the corpus has never seen count with the highest weight: a question about
     "Brazil" is not covered by articles that never mention it.
     """
-    terms = set(tokenize(question))
+    # Years are matched against publication dates (see dates.py), not against the text.
+    terms = {t for t in tokenize(question) if not _YEAR_TOKEN.fullmatch(t)}
     if not terms:
         return 0.0
     weights = {t: index.lexical.idf(t) for t in terms}
@@ -96,7 +97,14 @@ def compose_answer(
             for h in hits
             if h.source == hit.source and h.score >= SIBLING_MIN_RELATIVE * hit.score
         ]
-        draft = _draft(hit, siblings, index, question, question_vector, embed_sentences)
+        draft = _draft(
+            hit,
+            siblings,
+            index=index,
+            question=question,
+            question_vector=question_vector,
+            embed_sentences=embed_sentences,
+        )
         original = _duplicate_of(draft, drafts)
         if original is None:
             drafts.append(draft)
@@ -162,6 +170,7 @@ def _apply_time_intent(
 def _draft(
     hit: Hit,
     siblings: Sequence[Hit],
+    *,
     index: LoadedIndex,
     question: str,
     question_vector: Vectors,
@@ -255,6 +264,7 @@ def _excerpt(text: str, key: tuple[int, int]) -> tuple[str, tuple[int, int]]:
 
 
 _WORD = re.compile(r"\w+")
+_YEAR_TOKEN = re.compile(r"(19|20)\d\d")
 
 
 def _shingles(text: str, size: int = 3) -> frozenset[str]:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -109,22 +109,36 @@ class SentenceTransformerEmbedder:
         self._model: SentenceTransformer = SentenceTransformer(
             str(model_dir), device="cpu", local_files_only=True
         )
-        self.dimension = int(self._model.get_embedding_dimension() or DIMENSION)
-        self.max_seq_length = int(self._model.max_seq_length)
+        self.dimension: int = self._model.get_embedding_dimension() or DIMENSION
+        self.max_seq_length: int = self._model.max_seq_length or 256
         # torch modules are not safe to call from several threads at once.
         self._lock = threading.Lock()
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         """Embed questions (no batching needed: they are few and short)."""
-        return self._encode(texts, batch_size=max(1, len(texts)), progress=False)
+        return self._encode(texts, batch_size=max(1, len(texts)))
 
     def embed_passages(
         self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
     ) -> Vectors:
-        """Embed passages; sentence-transformers sorts them by length into batches."""
-        return self._encode(texts, batch_size=batch_size, progress=progress)
+        """Embed passages longest first, one batch at a time.
 
-    def _encode(self, texts: Sequence[str], *, batch_size: int, progress: bool) -> Vectors:
+        The model lock is taken per batch, so questions embedded from other threads wait at
+        most one batch (about a second) while a long ingest runs.
+        """
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        bar = _progress_bar(len(texts), enabled=progress)
+        try:
+            for batch in batches:
+                out[batch] = self._encode([texts[i] for i in batch], batch_size=len(batch))
+                bar.update(len(batch))
+        finally:
+            bar.close()
+        return out
+
+    def _encode(self, texts: Sequence[str], *, batch_size: int) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
@@ -133,9 +147,15 @@ class SentenceTransformerEmbedder:
                 batch_size=batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
-                show_progress_bar=progress,
+                show_progress_bar=False,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _progress_bar(total: int, *, enabled: bool) -> Any:
+    from tqdm import tqdm  # noqa: PLC0415
+
+    return tqdm(total=total, unit="passage", desc="Embedding", disable=not enabled or total == 0)
 
 
 def load_embedder(model_dir: Path | None = None, *, threads: int | None = None) -> Embedder:

@@ -8,10 +8,8 @@ generation replaces the snapshot in one assignment when it is complete.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,17 +37,14 @@ from retrieval.index import (
     write_lock,
 )
 from retrieval.ingest import SkippedFile, load_articles
+from retrieval.questions import clean_question
 from retrieval.search import hybrid_search
 from retrieval.vectors import ANN_THRESHOLD
 
 logger = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 1000
 SENTENCE_CACHE_SIZE = 20_000
 DEFAULT_LOCK_TIMEOUT = 600.0
-_CONTROL = re.compile(
-    r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,20 +123,6 @@ class IngestReport:
         lines += [f"skipped {s.path}: {s.reason}" for s in self.skipped]
         lines += [f"note {n}" for n in self.notes]
         return lines
-
-
-def normalize_question(question: str) -> tuple[str, str | None]:
-    """Strip control characters and extra whitespace; cut very long questions.
-
-    Returns:
-        The cleaned question and a note for the reader when it was shortened.
-    """
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", question))
-    text = " ".join(text.split())
-    if len(text) <= MAX_QUESTION_CHARS:
-        return text, None
-    cut = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUESTION_CHARS]
-    return cut, f"Your question was long; I used its first {len(cut)} characters."
 
 
 class Engine:
@@ -238,8 +219,14 @@ class Engine:
         """Answer a question with up to ``top_k`` cited excerpts, or a "not found" refusal."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        text, length_note = normalize_question(question)
-        if not any(ch.isalnum() for ch in text):
+        cleaned = clean_question(question)
+        text = cleaned.text
+        length_note = (
+            f"Your question was long; I used its first {len(text)} characters."
+            if cleaned.truncated
+            else None
+        )
+        if not cleaned.usable:
             return Answer(
                 text,
                 answered=False,

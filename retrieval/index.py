@@ -19,6 +19,7 @@ import errno
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -53,6 +54,7 @@ META = "meta.sqlite"
 VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
 KEEP_GENERATIONS = 2
+_LOGGER = logging.getLogger(__name__)
 _FIX = "Rebuild it with `newsbot ingest --rebuild` (your article files are not affected)."
 
 
@@ -169,6 +171,7 @@ def write_lock(index_dir: Path, *, timeout: float = 0.0) -> Iterator[None]:
     path = index_dir / ".lock"
     handle = path.open("a+")
     deadline = time.monotonic() + timeout
+    waiting = False
     try:
         while True:
             try:
@@ -177,13 +180,23 @@ def write_lock(index_dir: Path, *, timeout: float = 0.0) -> Iterator[None]:
             except OSError as exc:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
                 if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "another process"
                     raise IndexLockedError(
                         f"The index at {index_dir} is being written by {holder}. Wait for that "
                         "ingest to finish, then try again."
                     ) from None
+                if not waiting:
+                    # Say why nothing happens: a silent wait of minutes looks like a hang.
+                    _LOGGER.warning(
+                        "The index at %s is being written by %s; waiting up to %.0f s for it "
+                        "to finish.",
+                        index_dir,
+                        holder,
+                        timeout,
+                    )
+                    waiting = True
                 time.sleep(0.2)
         handle.seek(0)
         handle.truncate()

@@ -6,6 +6,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from retrieval.embed import Vectors
 from retrieval.index import LoadedIndex
@@ -94,7 +95,7 @@ def hybrid_search(
     ]
 
 
-def _top_rows(scores: np.ndarray, count: int) -> np.ndarray:  # type: ignore[type-arg]
+def _top_rows(scores: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.int64]:
     count = min(count, int(np.count_nonzero(scores)))
     if count <= 0:
         return np.zeros(0, np.int64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -26,8 +27,9 @@ class VectorIndex:
     Both are wrapped in ``IndexIDMap2`` so the FAISS ids are the chunk ids.
     """
 
-    def __init__(self, index: faiss.Index) -> None:
-        self._index = index
+    def __init__(self, index: Any) -> None:
+        # faiss's SWIG classes are dynamically typed (downcasts, wrapped indexes): use Any.
+        self._index: Any = index
 
     @property
     def kind(self) -> str:
@@ -57,7 +59,7 @@ class VectorIndex:
         """Index ``vectors`` under ``ids`` (int64, unique)."""
         dim = dimension or int(vectors.shape[1])
         if len(ids) >= ann_threshold:
-            inner: faiss.Index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            inner: Any = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
             inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
             inner.hnsw.efSearch = HNSW_EF_SEARCH
         else:
@@ -77,8 +79,8 @@ class VectorIndex:
     @classmethod
     def load(cls, path: Path) -> VectorIndex:
         """Read an index written by :meth:`save`."""
-        index = faiss.read_index(str(path))
-        inner = faiss.downcast_index(index.index)
+        index: Any = faiss.read_index(str(path))
+        inner: Any = faiss.downcast_index(index.index)
         if isinstance(inner, faiss.IndexHNSW):
             inner.hnsw.efSearch = HNSW_EF_SEARCH
         return cls(index)

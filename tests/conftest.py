@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from retrieval import Embedder, Engine, load_embedder  # noqa: E402
+from retrieval import Embedder, Engine, load_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -40,8 +39,8 @@ def seed_engine(seed_index_dir: Path, embedder: Embedder) -> Engine:
 
 
 @pytest.fixture
-def seed_index_copy(seed_index_dir: Path, tmp_path: Path) -> Iterator[Path]:
+def seed_index_copy(seed_index_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the seed index that a test may change or damage."""
     target = tmp_path / "index"
     shutil.copytree(seed_index_dir, target)
-    yield target
+    return target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from retrieval.article import Article
@@ -15,7 +17,8 @@ def _article(text: str) -> Article:
 
 def _long_text(sentences: int) -> str:
     return " ".join(
-        f"Sentence number {i} tells part of the story with several extra words." for i in range(sentences)
+        f"Sentence number {i} tells part of the story with several extra words."
+        for i in range(sentences)
     )
 
 
@@ -40,7 +43,7 @@ def test_chunks_are_sentence_aligned_and_sized() -> None:
 
 def test_consecutive_chunks_overlap_by_a_sentence() -> None:
     chunks = split_article(_article(_long_text(60)))
-    for previous, following in zip(chunks, chunks[1:], strict=False):
+    for previous, following in itertools.pairwise(chunks):
         assert following.start < previous.end
 
 

@@ -132,9 +132,12 @@ def test_temporary_generation_is_never_loaded(seed_index_copy: Path, embedder: E
 
 
 def test_a_second_writer_is_refused_clearly(tmp_path: Path) -> None:
-    with write_lock(tmp_path), pytest.raises(IndexLockedError, match="being written"):
-        with write_lock(tmp_path, timeout=0.3):
-            pass
+    with (
+        write_lock(tmp_path),
+        pytest.raises(IndexLockedError, match="being written"),
+        write_lock(tmp_path, timeout=0.3),
+    ):
+        pass
     with write_lock(tmp_path, timeout=0.3):
         pass  # released after the first holder left
 
@@ -148,5 +151,7 @@ def test_rebuild_switches_generation_and_keeps_one_previous(
         engine.ingest([SEEDS], rebuild=True)
     after = _live(seed_index_copy).name
     assert after != before
-    generations = [p for p in (seed_index_copy / GENERATIONS).iterdir() if p.name.startswith("gen-")]
+    generations = [
+        p for p in (seed_index_copy / GENERATIONS).iterdir() if p.name.startswith("gen-")
+    ]
     assert len(generations) == 2

@@ -17,8 +17,14 @@ def _texts(text: str) -> list[str]:
         ("One. Two! Three?", ["One.", "Two!", "Three?"]),
         ("Mr. Putin met Dr. Smith. Then left.", ["Mr. Putin met Dr. Smith.", "Then left."]),
         ("J.R.R. Tolkien wrote it. Yes.", ["J.R.R. Tolkien wrote it.", "Yes."]),
-        ("The U.S. said no. Cost was $1.5 billion.", ["The U.S. said no.", "Cost was $1.5 billion."]),
-        ("“We agree,” he said. “Fine.” She left.", ["“We agree,” he said.", "“Fine.”", "She left."]),
+        (
+            "The U.S. said no. Cost was $1.5 billion.",
+            ["The U.S. said no.", "Cost was $1.5 billion."],
+        ),
+        (
+            "“We agree,” he said. “Fine.” She left.",
+            ["“We agree,” he said.", "“Fine.”", "She left."],
+        ),
         ("Heading\nBody text here. More.", ["Heading", "Body text here.", "More."]),
         ("lower case. continues here", ["lower case. continues here"]),
         ("", []),

@@ -1,10 +1,10 @@
-"""Tests of bot.questions: cleaning what users type."""
+"""Question cleaning: what users type becomes what the engine searches for."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.questions import MAX_QUESTION_CHARS, clean_question
+from retrieval.questions import MAX_QUESTION_CHARS, clean_question
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Cleaning of user questions: control characters out, whitespace collapsed, length capped."""
+"""Question cleaning: control and invisible characters out, whitespace collapsed, length capped."""
 
 from __future__ import annotations
 
