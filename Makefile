@@ -23,7 +23,8 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL)) torch==$(TORCH_VERSION)
+	@$(BIN)/python -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$(TORCH_VERSION)')" 2>/dev/null \
+		|| $(BIN)/python -m pip install --quiet $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL)) torch==$(TORCH_VERSION)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -c "from retrieval.embed import default_model_dir, verify_model_dir; verify_model_dir(default_model_dir()); print('model weights verified')"
 	@touch $@
@@ -41,3 +42,34 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Container image (docs/DOCKER.md). `make test` lints the Dockerfile too (tests/test_docker.py);
+# docker-build and docker-smoke need a container tool and take minutes, so CI does not run them.
+# Where podman-here exists (these sandboxes) it is the tool: its base image, and no PyTorch
+# index, because its pip finds the local CPU wheel through PIP_FIND_LINKS.
+.PHONY: docker-build
+CONTAINER_TOOL ?= $(or $(wildcard /work/shared/tools/podman-here),docker)
+DOCKER_IMAGE ?= newsbot
+ifneq (,$(findstring podman,$(CONTAINER_TOOL)))
+# Podman's default OCI image format would drop the HEALTHCHECK.
+DOCKER_BUILD_ARGS ?= --format docker --build-arg BASE_IMAGE=localhost/python:3.11-slim \
+	--build-arg TORCH_INDEX_URL=
+else
+DOCKER_BUILD_ARGS ?= --build-arg TORCH_INDEX_URL=$(TORCH_INDEX_URL)
+endif
+
+docker-lint: setup
+	$(BIN)/hadolint Dockerfile
+
+docker-build:
+	$(CONTAINER_TOOL) build $(DOCKER_BUILD_ARGS) -t $(DOCKER_IMAGE) .
+
+docker-smoke: setup docker-build
+	$(BIN)/python docker/smoke.py --tool $(CONTAINER_TOOL) --image $(DOCKER_IMAGE)
+
+# Benchmarks write benchmarks/results/*.json and regenerate BENCHMARKS.md (see benchmarks/).
+bench: setup
+	$(BIN)/python -m benchmarks.run all
+
+bench-quick: setup
+	$(BIN)/python -m benchmarks.run all --quick

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DIMENSION = 384
+PROGRESS_MIN_PASSAGES = 100
 
 Vectors = npt.NDArray[np.float32]
 
@@ -99,6 +100,10 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - slow import
+        from transformers.utils import logging as transformers_logging  # noqa: PLC0415
+
+        # "Loading weights" bars on every start are noise in a chat or a log.
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         if threads:
             import torch  # noqa: PLC0415
@@ -155,7 +160,9 @@ class SentenceTransformerEmbedder:
 def _progress_bar(total: int, *, enabled: bool) -> Any:
     from tqdm import tqdm  # noqa: PLC0415
 
-    return tqdm(total=total, unit="passage", desc="Embedding", disable=not enabled or total == 0)
+    # Only long ingests get a bar; a handful of passages finishes before it would be read.
+    disabled = not enabled or total < PROGRESS_MIN_PASSAGES
+    return tqdm(total=total, unit="passage", desc="Embedding", disable=disabled)
 
 
 def load_embedder(model_dir: Path | None = None, *, threads: int | None = None) -> Embedder:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,20 @@ def seed_index_copy(seed_index_dir: Path, tmp_path: Path) -> Path:
     target = tmp_path / "index"
     shutil.copytree(seed_index_dir, target)
     return target
+
+
+_METRICS: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def report_metric() -> Callable[[str], None]:
+    """Record a line for the end-of-run summary (quality figures such as hit@3)."""
+    return _METRICS.append
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the recorded quality figures after the test results."""
+    if _METRICS:
+        terminalreporter.section("newsbot quality figures")
+        for line in _METRICS:
+            terminalreporter.write_line(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,13 +50,15 @@ def test_question_set_is_well_formed() -> None:
     assert all(i["source"] in seeds for i in answerable)
 
 
-def test_answerable_questions_cite_the_right_article(seed_engine: Engine) -> None:
+def test_answerable_questions_cite_the_right_article(
+    seed_engine: Engine, report_metric: Callable[[str], None]
+) -> None:
     items = [i for i in _load() if i.get("answerable", True)]
     outcomes = [_judge(i, seed_engine.answer(i["question"], top_k=3)) for i in items]
     hit_rate = sum(o.hit_at_3 for o in outcomes) / len(outcomes)
     phrase_rate = sum(o.phrase_found for o in outcomes) / len(outcomes)
-    print(
-        f"\nseed questions: hit@3 = {hit_rate:.3f}, phrase in excerpt = {phrase_rate:.3f} "
+    report_metric(
+        f"seed questions: hit@3 = {hit_rate:.3f}, phrase in excerpt = {phrase_rate:.3f} "
         f"over {len(outcomes)} answerable questions"
     )
     for outcome in outcomes:
@@ -68,7 +71,9 @@ def test_answerable_questions_cite_the_right_article(seed_engine: Engine) -> Non
     assert phrase_rate >= MIN_PHRASE_RATE
 
 
-def test_refusals_are_calibrated(seed_engine: Engine) -> None:
+def test_refusals_are_calibrated(
+    seed_engine: Engine, report_metric: Callable[[str], None]
+) -> None:
     items = _load()
     correct = 0
     wrong = []
@@ -80,7 +85,7 @@ def test_refusals_are_calibrated(seed_engine: Engine) -> None:
         else:
             wrong.append(("answered" if answered else "refused", item["question"]))
     accuracy = correct / len(items)
-    print(f"\nrefusal accuracy = {accuracy:.3f} over {len(items)} questions")
+    report_metric(f"seed questions: refusal accuracy = {accuracy:.3f} over {len(items)} questions")
     for verdict, question in wrong:
         print(f"  wrongly {verdict}: {question}")
     assert accuracy >= MIN_REFUSAL_ACCURACY
