@@ -26,6 +26,9 @@ CITE_MIN_DENSE = 0.25
 CITE_MIN_RELATIVE = 0.6
 EXCERPT_CHARS = 600
 SENTENCE_DENSE_WEIGHT = 0.6
+SENTENCE_CONTENDERS = 4
+CONTENDER_RELATIVE = 0.7
+CLEAR_LEXICAL_SHARE = 0.5
 SIBLING_MIN_RELATIVE = 0.85
 DUPLICATE_CONTAINMENT = 0.6
 NOT_FOUND = "Not found in the articles."
@@ -224,21 +227,33 @@ def _key_sentence(
     question_vector: Vectors,
     embed_sentences: SentenceScorer,
 ) -> tuple[int, int]:
-    """The sentence that best answers the question: meaning first, shared rare terms second."""
+    """The sentence that best answers the question.
+
+    Shared rare terms decide when one sentence clearly leads; otherwise the closest
+    contenders (at most ``SENTENCE_CONTENDERS``) are compared by meaning as well, which costs
+    one small embedding batch.
+    """
     if len(spans) == 1:
         return spans[0]
     weights = {t: index.lexical.idf(t) for t in set(tokenize(question))}
     total = sum(weights.values()) or 1.0
-    lexical = np.array(
-        [
-            sum(w for t, w in weights.items() if t in set(tokenize(text[s:e]))) / total
-            for s, e in spans
-        ]
-    )
-    vectors = embed_sentences([text[s:e] for s, e in spans])
+    lexical = [
+        sum(w for t, w in weights.items() if t in set(tokenize(text[s:e]))) / total
+        for s, e in spans
+    ]
+    ranked = sorted(range(len(spans)), key=lambda i: -lexical[i])
+    best = lexical[ranked[0]]
+    contenders = [i for i in ranked if lexical[i] >= CONTENDER_RELATIVE * best]
+    if len(contenders) == 1 and best >= CLEAR_LEXICAL_SHARE:
+        return spans[contenders[0]]
+    contenders = (contenders if best > 0 else ranked)[:SENTENCE_CONTENDERS]
+    vectors = embed_sentences([text[spans[i][0] : spans[i][1]] for i in contenders])
     meaning = vectors @ question_vector.reshape(-1)
-    scores = SENTENCE_DENSE_WEIGHT * meaning + (1 - SENTENCE_DENSE_WEIGHT) * lexical
-    return spans[int(np.argmax(scores))]
+    scores = [
+        SENTENCE_DENSE_WEIGHT * float(m) + (1 - SENTENCE_DENSE_WEIGHT) * lexical[i]
+        for i, m in zip(contenders, meaning, strict=True)
+    ]
+    return spans[contenders[int(np.argmax(scores))]]
 
 
 def _excerpt(text: str, key: tuple[int, int]) -> tuple[str, tuple[int, int]]:
