@@ -151,6 +151,8 @@ async def run(
                 asyncio.to_thread(Engine.open, settings.index_dir, seeds=settings.seeds_dir),
                 stop,
             )
+        # Load the model before polling: the first question must not wait for it.
+        await _unless_stopped(asyncio.to_thread(engine.warm_up), stop)
         health.engine = engine
         application = build_application(settings, engine)
         await _initialize(application, stop)

@@ -44,6 +44,8 @@ from retrieval.vectors import ANN_THRESHOLD
 logger = logging.getLogger(__name__)
 
 SENTENCE_CACHE_SIZE = 20_000
+# How often answer() looks for a generation written by another process.
+REFRESH_SECONDS = 2.0
 DEFAULT_LOCK_TIMEOUT = 600.0
 
 
@@ -147,6 +149,7 @@ class Engine:
         self._embedder_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._snapshot: LoadedIndex | None = None
+        self._checked_at = 0.0
         self._sentence_vectors: BoundedCache[str, Vectors] = BoundedCache(SENTENCE_CACHE_SIZE)
 
     @classmethod
@@ -202,6 +205,36 @@ class Engine:
         """Load (and verify) the live generation from disk into memory."""
         model_hash = self._embedder.model_hash if self._embedder else MODEL_SHA256
         self._snapshot = load_index(self.index_dir, model_hash=model_hash)
+        self._checked_at = time.monotonic()
+
+    def refresh(self, *, max_age: float = 0.0) -> bool:
+        """Switch to a newer generation written by another process (``newsbot ingest``).
+
+        Args:
+            max_age: Skip the check when the last one is younger than this many seconds.
+
+        Returns:
+            True when a newer generation was loaded.
+        """
+        if self._snapshot is None or time.monotonic() - self._checked_at < max_age:
+            return False
+        self._checked_at = time.monotonic()
+        try:
+            live = current_generation(self.index_dir)
+        except RetrievalError:
+            return False  # verify() reports it; answers keep using the loaded snapshot
+        if live == self._snapshot.directory:
+            return False
+        with self._write_lock:
+            if self._snapshot is not None and live != self._snapshot.directory:
+                logger.info("Loading the new index generation %s", live.name)
+                self.reload()
+                return True
+        return False
+
+    def warm_up(self) -> None:
+        """Load the model and run one query, so the first real question is fast."""
+        self.embedder.embed_queries(["warm up"])
 
     def verify(self, *, checksums: bool = False) -> None:
         """Check the loaded generation's files on disk against its manifest.
@@ -210,6 +243,7 @@ class Engine:
             IndexCorruptError: When files changed, vanished or the generation was switched
                 under us to something unreadable.
         """
+        self.refresh()
         snapshot = self.index
         verify_files(snapshot.directory, read_manifest(snapshot.directory), checksums=checksums)
 
@@ -233,6 +267,7 @@ class Engine:
                 note="Please ask a question in words, for example: "
                 "“What did Putin give the CIS leaders?”",
             )
+        self.refresh(max_age=REFRESH_SECONDS)
         snapshot = self.index
         vector = self.embedder.embed_queries([text])[0]
         hits = hybrid_search(snapshot, vector, text, k=max(50, top_k * 10))

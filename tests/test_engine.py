@@ -120,3 +120,25 @@ def test_answers_keep_flowing_during_an_ingest(seed_index_copy: Path, embedder: 
     assert answers and all(a.answered for a in answers)
     assert engine.stats().generation != before
     assert engine.stats().articles == 17
+
+
+def test_a_generation_written_elsewhere_is_picked_up(
+    seed_index_copy: Path, embedder: Embedder
+) -> None:
+    serving = Engine.open(seed_index_copy, embedder=embedder)
+    writer = Engine.open(seed_index_copy, embedder=embedder)  # as `newsbot ingest` would
+    folder = seed_index_copy.parent / "new"
+    folder.mkdir()
+    (folder / "volcano.txt").write_text(
+        "Volcano erupts near Grindavik\n\nLava reached the edge of Grindavik in Iceland on "
+        "Sunday and about 4,000 residents were evacuated, officials said.\n",
+        encoding="utf-8",
+    )
+    for _ in range(3):  # three generations: the one `serving` loaded is pruned from disk
+        writer.ingest([folder], rebuild=_ > 0)
+        (folder / "volcano.txt").write_text(
+            (folder / "volcano.txt").read_text(encoding="utf-8") + " More lava.", encoding="utf-8"
+        )
+    assert serving.refresh()
+    serving.verify()
+    assert serving.answer("How many people left Grindavik?").citations[0].source == "volcano.txt"
