@@ -5,7 +5,7 @@
 #
 # Build arguments: BASE_IMAGE (any Debian-based Python 3.11 image), TORCH_INDEX_URL (where
 # pip finds torch; the default is the official CPU-only index, empty means your default index
-# or PIP_FIND_LINKS) and TORCH_VERSION. See docs/DOCKER.md.
+# or PIP_FIND_LINKS) and TORCH_VERSION. See README.md, "Run in Docker".
 ARG BASE_IMAGE=python:3.11-slim
 
 FROM ${BASE_IMAGE} AS builder

@@ -43,7 +43,7 @@ lint: setup
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
-# Container image (docs/DOCKER.md). `make test` lints the Dockerfile too (tests/test_docker.py);
+# Container image (README, "Run in Docker"). `make test` lints the Dockerfile (tests/test_docker.py);
 # docker-build and docker-smoke need a container tool and take minutes, so CI does not run them.
 # Where podman-here exists (these sandboxes) it is the tool: its base image, and no PyTorch
 # index, because its pip finds the local CPU wheel through PIP_FIND_LINKS.
