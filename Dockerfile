@@ -40,7 +40,10 @@ WORKDIR /app
 COPY seeds ./seeds
 RUN python -c "from retrieval.embed import default_model_dir, verify_model_dir; \
 print('model weights verified:', verify_model_dir(default_model_dir(), '${MODEL_SHA256}'))" \
- && newsbot --index-dir /app/var/index ingest /app/seeds --quiet
+ && newsbot --index-dir /app/var/index ingest /app/seeds --quiet \
+ && newsbot --index-dir /app/var/index ask "Who received rings from Putin?" > /dev/null
+# The `ask` exports the ONNX question embedder into the index cache (checked against torch),
+# so a container answers questions without ever importing torch.
 
 
 FROM ${BASE_IMAGE}

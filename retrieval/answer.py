@@ -22,6 +22,7 @@ from retrieval.sentences import split_sentences
 ANSWER_MIN_DENSE = 0.44
 ANSWER_MIN_DENSE_WITH_TERMS = 0.38
 ANSWER_MIN_COVERAGE = 0.45
+ANSWER_MIN_DENSE_DATED = 0.25
 CITE_MIN_DENSE = 0.25
 CITE_MIN_RELATIVE = 0.6
 EXCERPT_CHARS = 600
@@ -86,7 +87,7 @@ def compose_answer(
         return Answer(question, answered=False, note=_not_found_note(intent))
     top = hits[0]
     coverage = query_coverage(index, question, index.chunk_text(top.row))
-    if not is_relevant(top, coverage):
+    if not (is_relevant(top, coverage) or _dated_match(question, hits, index, intent)):
         return Answer(question, answered=False, note=_not_found_note(intent))
     candidates = _best_per_article([h for h in hits if h.dense >= CITE_MIN_DENSE] or [top])
     candidates, note = _apply_time_intent(candidates, index, intent)
@@ -135,6 +136,25 @@ def compose_answer(
         for rank, d in enumerate(drafts, start=1)
     )
     return Answer(question, answered=True, citations=citations, note=note)
+
+
+def _dated_match(
+    question: str, hits: Sequence[Hit], index: LoadedIndex, intent: TimeIntent
+) -> bool:
+    """A passage from the period the question names that covers its terms.
+
+    A publication date matching the question's year is evidence the cosine does not see
+    ("Where was the 2023 summit?"), so such passages pass with a lower cosine.
+    """
+    if not intent.has_range:
+        return False
+    for hit in hits:
+        if hit.dense < ANSWER_MIN_DENSE_DATED:
+            continue
+        if intent.admits(index.articles[hit.source].published):
+            coverage = query_coverage(index, question, index.chunk_text(hit.row))
+            return coverage >= ANSWER_MIN_COVERAGE
+    return False
 
 
 def _best_per_article(hits: Sequence[Hit]) -> list[Hit]:

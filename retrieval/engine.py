@@ -23,7 +23,8 @@ from retrieval.article import Article
 from retrieval.bounded_cache import BoundedCache
 from retrieval.chunking import Chunk, split_article
 from retrieval.dates import parse_time_intent
-from retrieval.embed import MODEL_ID, MODEL_SHA256, Embedder, Vectors, load_embedder
+from retrieval.default_embedder import load_default_embedder
+from retrieval.embed import MODEL_ID, MODEL_SHA256, Embedder, Vectors
 from retrieval.embedding_cache import EmbeddingCache, embed_with_cache
 from retrieval.errors import IndexNotFoundError, IngestError, RetrievalError
 from retrieval.index import (
@@ -186,7 +187,7 @@ class Engine:
         """The embedder, loaded on first use."""
         with self._embedder_lock:
             if self._embedder is None:
-                self._embedder = load_embedder()
+                self._embedder = load_default_embedder(self.index_dir / "cache" / "onnx")
             return self._embedder
 
     @property
