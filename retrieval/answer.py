@@ -49,19 +49,28 @@ class _Draft:
     also: list[SourceRef] = field(default_factory=list)
 
 
-def query_coverage(index: LoadedIndex, question: str, text: str) -> float:
+def query_coverage(
+    index: LoadedIndex, question: str, text: str, *, published_year: int | None = None
+) -> float:
     """Share of the question's IDF weight whose terms occur in ``text`` (0-1).
 
     Terms the corpus has never seen count with the highest weight: a question about
-    "Brazil" is not covered by articles that never mention it.
+    "Brazil" is not covered by articles that never mention it. Years are matched against
+    the publication date, not the text: a year equal to ``published_year`` counts as present,
+    other years are left out.
     """
-    # Years are matched against publication dates (see dates.py), not against the text.
-    terms = {t for t in tokenize(question) if not _YEAR_TOKEN.fullmatch(t)}
+    terms = set(tokenize(question))
+    years = {t for t in terms if _YEAR_TOKEN.fullmatch(t)}
+    present = set(tokenize(text))
+    if published_year is not None and str(published_year) in years:
+        present.add(str(published_year))
+        terms -= years - {str(published_year)}
+    else:
+        terms -= years
     if not terms:
         return 0.0
     weights = {t: index.lexical.idf(t) for t in terms}
     total = sum(weights.values())
-    present = set(tokenize(text))
     return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
 
@@ -151,8 +160,11 @@ def _dated_match(
     for hit in hits:
         if hit.dense < ANSWER_MIN_DENSE_DATED:
             continue
-        if intent.admits(index.articles[hit.source].published):
-            coverage = query_coverage(index, question, index.chunk_text(hit.row))
+        published = index.articles[hit.source].published
+        if published is not None and intent.admits(published):
+            coverage = query_coverage(
+                index, question, index.chunk_text(hit.row), published_year=published.year
+            )
             return coverage >= ANSWER_MIN_COVERAGE
     return False
 

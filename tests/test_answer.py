@@ -135,3 +135,15 @@ def test_answer_json_shape(seed_engine: Engine) -> None:
 def test_answer_text_lists_numbered_key_sentences(seed_engine: Engine) -> None:
     answer: Answer = seed_engine.answer("Why did Pashinyan skip the Bishkek summit?")
     assert answer.text.startswith("[1] ")
+
+
+def test_a_matching_publication_year_counts_as_evidence(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("Where was the 2023 summit held?")
+    assert answer.answered
+    assert answer.citations[0].source == "004_d59a720f40c57080.txt"
+    assert "Bishkek" in answer.citations[0].excerpt
+
+
+@pytest.mark.parametrize("question", ["Who won Eurovision 2023?", "Who won the 2022 World Cup?"])
+def test_a_matching_year_alone_does_not_answer(seed_engine: Engine, question: str) -> None:
+    assert not seed_engine.answer(question).answered

@@ -515,11 +515,6 @@ async def test_stats_for_an_admin(app: NewsbotApplication, fake: FakeTelegram) -
     assert "Generation: gen-" in reply.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="retrieval/embed.py holds the model lock for a whole embed_passages call, so a"
-    " question waits for the reload's embedding; lock per batch to fix, then drop this mark",
-)
 async def test_reload_keeps_answering_while_it_runs(
     fake: FakeTelegram, seed_index_copy: Path, embedder: Embedder, tmp_path: Path
 ) -> None:
