@@ -73,3 +73,6 @@ bench: setup
 
 bench-quick: setup
 	$(BIN)/python -m benchmarks.run all --quick
+
+stress: setup
+	$(BIN)/pytest -m stress tests/stress $(PYTEST_ARGS)

@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
     ingest.add_argument("--rebuild", action="store_true", help="start from an empty index")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--lock-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for another ingest to finish (default 600; 0: refuse at once)",
+    )
 
     ask = commands.add_parser("ask", help="answer one question (or one per stdin line)")
     ask.add_argument("question", nargs="?", help="the question; omit with --json to read stdin")
@@ -67,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("serve", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     return parser
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not number >= 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return number
 
 
 def _positive(value: str) -> int:
@@ -105,7 +119,12 @@ def _run(args: argparse.Namespace) -> int:
     index_dir = index_dir_from(args)
     if args.command == "ingest":
         paths = args.paths or [seeds_dir()]
-        report = Engine(index_dir).ingest(paths, progress=not args.quiet, rebuild=args.rebuild)
+        engine = (
+            Engine(index_dir)
+            if args.lock_timeout is None
+            else Engine(index_dir, lock_timeout=args.lock_timeout)
+        )
+        report = engine.ingest(paths, progress=not args.quiet, rebuild=args.rebuild)
         for line in report.lines():
             print(line)
         return 0

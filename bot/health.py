@@ -26,15 +26,24 @@ class HealthReport:
 class HealthCheck:
     """Checks the engine: loaded, statistics readable, index verified against its manifest.
 
-    ``engine`` stays None while the index is loading, which reports unhealthy. Verification
-    reads the index files, so its result is reused for ``verify_ttl_s`` seconds.
+    Two indexes are checked: the generation the engine loaded (its files must still match its
+    manifest) and the live generation on disk, the one a restart would load (its pointer,
+    manifest and files; its manifest must not have changed if it is the loaded one). File sizes
+    are compared every ``verify_ttl_s`` seconds and SHA-256 checksums every
+    ``checksum_ttl_s`` seconds, so that a same-size bit flip is caught too.
+
+    ``engine`` stays None while the index is loading, which reports unhealthy.
     """
 
-    def __init__(self, *, mode: str, verify_ttl_s: float = 30.0) -> None:
+    def __init__(
+        self, *, mode: str, verify_ttl_s: float = 30.0, checksum_ttl_s: float = 600.0
+    ) -> None:
         self.mode = mode
         self.engine: Engine | None = None
         self.verify_ttl_s = verify_ttl_s
+        self.checksum_ttl_s = checksum_ttl_s
         self._verified: tuple[float, str | None] | None = None
+        self._checksummed_at: float | None = None
         self._lock = asyncio.Lock()
 
     async def _verify(self, engine: Engine) -> str | None:
@@ -43,12 +52,17 @@ class HealthCheck:
             now = time.monotonic()
             if self._verified is not None and now - self._verified[0] < self.verify_ttl_s:
                 return self._verified[1]
+            checksums = (
+                self._checksummed_at is None or now - self._checksummed_at >= self.checksum_ttl_s
+            )
             try:
-                await asyncio.to_thread(engine.verify)
+                await asyncio.to_thread(engine.verify, checksums=checksums)
                 problem = None
             except RetrievalError as exc:
                 _LOGGER.error("index verification failed: %s", exc)
                 problem = str(exc)
+            if checksums:
+                self._checksummed_at = time.monotonic()
             self._verified = (time.monotonic(), problem)
             return problem
 

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Mapping
 from typing import TypeVar
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 
 from bot.app import NewsbotApplication, build_application
 from bot.config import ConfigError, Settings
@@ -171,7 +171,11 @@ async def run(
             updater = application.updater
             if updater is None:
                 raise RuntimeError("polling mode needs an Updater")
-            await updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=5)
+            await updater.start_polling(
+                allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=5,
+                error_callback=_on_polling_error,
+            )
             _LOGGER.info("polling for updates as @%s", application.bot.username)
         await stop.wait()
         _LOGGER.info("stop requested; shutting down")
@@ -192,6 +196,20 @@ async def run(
         server.application = None
         await _shutdown(application, started=started)
         await server.stop()
+
+
+def _on_polling_error(exc: TelegramError) -> None:
+    """One clear line per failed poll (PTB retries on its own); no traceback for known causes."""
+    if isinstance(exc, Conflict):
+        _LOGGER.error(
+            "Another newsbot instance is polling with this token (Telegram: %s). Stop the other"
+            " instance, or use a webhook; retrying.",
+            exc.message,
+        )
+    elif isinstance(exc, NetworkError):
+        _LOGGER.warning("polling for updates failed (%s); retrying", exc)
+    else:
+        _LOGGER.error("polling for updates failed: %s; retrying", exc)
 
 
 async def _run_post_init(application: NewsbotApplication) -> None:

@@ -34,6 +34,7 @@ from retrieval.index import (
     load_index,
     read_manifest,
     verify_files,
+    verify_live,
     write_generation,
     write_lock,
 )
@@ -227,26 +228,37 @@ class Engine:
         if live == self._snapshot.directory:
             return False
         with self._write_lock:
-            if self._snapshot is not None and live != self._snapshot.directory:
-                logger.info("Loading the new index generation %s", live.name)
+            if self._snapshot is None or live == self._snapshot.directory:
+                return False
+            logger.info("Loading the new index generation %s", live.name)
+            try:
                 self.reload()
-                return True
-        return False
+            except RetrievalError as exc:
+                # Keep answering from the loaded snapshot; verify() reports the problem.
+                logger.error("The new index generation cannot be used: %s", exc)
+                return False
+            return True
 
     def warm_up(self) -> None:
         """Load the model and run one query, so the first real question is fast."""
         self.embedder.embed_queries(["warm up"])
 
     def verify(self, *, checksums: bool = False) -> None:
-        """Check the loaded generation's files on disk against its manifest.
+        """Check the loaded generation's files, and what a restart would load, against disk.
 
         Raises:
-            IndexCorruptError: When files changed, vanished or the generation was switched
-                under us to something unreadable.
+            IndexCorruptError: When files changed or vanished, or the live generation on disk
+                is unreadable or inconsistent.
         """
         self.refresh()
         snapshot = self.index
         verify_files(snapshot.directory, read_manifest(snapshot.directory), checksums=checksums)
+        verify_live(
+            self.index_dir,
+            model_hash=snapshot.manifest.model_hash,
+            checksums=checksums,
+            expected=snapshot.manifest,
+        )
 
     # -- questions ---------------------------------------------------------------------------
 
@@ -396,12 +408,9 @@ class Engine:
             current_generation(self.index_dir)
         except IndexNotFoundError:
             return {}
-        try:
-            return dict(load_index(self.index_dir, model_hash=None).articles)
-        except RetrievalError as exc:
-            # A corrupt or foreign index is rebuilt from the files being ingested.
-            logger.warning("Ignoring the existing index: %s", exc)
-            return {}
+        # A corrupt index raises: rebuilding from the new files alone would silently drop
+        # every other article. The message names `newsbot ingest --rebuild`.
+        return dict(load_index(self.index_dir, model_hash=None).articles)
 
     def _commit(
         self,

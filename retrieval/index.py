@@ -35,7 +35,7 @@ import numpy as np
 
 from retrieval.article import Article
 from retrieval.chunking import Chunk
-from retrieval.embed import Vectors
+from retrieval.embed import DIMENSION, MODEL_SHA256, Vectors
 from retrieval.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -96,9 +96,12 @@ class Manifest:
         Raises:
             ValueError: When a field is missing or has the wrong type.
         """
-        data = json.loads(text)
         try:
-            return cls(
+            data = json.loads(text)
+        except RecursionError:
+            raise ValueError("manifest JSON is nested too deeply") from None
+        try:
+            manifest = cls(
                 format_version=int(data["format_version"]),
                 generation=str(data["generation"]),
                 created_at=datetime.fromisoformat(data["created_at"]),
@@ -112,6 +115,17 @@ class Manifest:
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"manifest field missing or malformed: {exc}") from exc
+        for name, entry in manifest.files.items():
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("bytes"), int)
+                and isinstance(entry.get("sha256"), str)
+                and name == Path(name).as_posix()
+                and not Path(name).is_absolute()
+                and ".." not in Path(name).parts
+            ):
+                raise ValueError(f"manifest entry for {name!r} is malformed")
+        return manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,9 +322,14 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def _switch_current(index_dir: Path, name: str) -> None:
+    pointer = index_dir / CURRENT
+    if pointer.is_dir() and not pointer.is_symlink():
+        shutil.rmtree(pointer)  # a damaged pointer; replace() cannot overwrite a folder
+    for stale in index_dir.glob(f".{CURRENT}.*.tmp"):  # left by writers killed mid-switch
+        stale.unlink(missing_ok=True)
     temporary = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
     _write_durably(temporary, name + "\n")
-    temporary.replace(index_dir / CURRENT)
+    temporary.replace(pointer)
     _fsync_dir(index_dir)
 
 
@@ -338,12 +357,17 @@ def current_generation(index_dir: Path) -> Path:
         IndexCorruptError: When ``CURRENT`` names a missing or malformed generation.
     """
     pointer = index_dir / CURRENT
-    if not pointer.is_file():
+    if not pointer.exists() and not pointer.is_symlink():
         raise IndexNotFoundError(
             f"No index in {index_dir}. Build one with `newsbot ingest` (it reads seeds/ by "
             "default)."
         )
-    name = pointer.read_text(encoding="utf-8", errors="replace").strip()
+    if not pointer.is_file():
+        raise IndexCorruptError(f"{pointer} is not a regular file. {_FIX}")
+    try:
+        name = pointer.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError as exc:
+        raise IndexCorruptError(f"{pointer} cannot be read ({exc.strerror}). {_FIX}") from exc
     if not name.startswith("gen-") or "/" in name or name != Path(name).name:
         raise IndexCorruptError(f"{pointer} does not name a generation ({name!r}). {_FIX}")
     directory = index_dir / GENERATIONS / name
@@ -363,6 +387,8 @@ def read_manifest(directory: Path) -> Manifest:
         return Manifest.from_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise IndexCorruptError(f"{path} is missing. {_FIX}") from None
+    except OSError as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({exc.strerror}). {_FIX}") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise IndexCorruptError(f"{path} is not a valid manifest ({exc}). {_FIX}") from exc
 
@@ -384,7 +410,13 @@ def verify_files(directory: Path, manifest: Manifest, *, checksums: bool = True)
                 f"Index file {path} has {size} bytes, expected {expected.get('bytes')} "
                 f"(truncated or altered). {_FIX}"
             )
-        if checksums and _sha256(path) != expected.get("sha256"):
+        try:
+            altered = checksums and _sha256(path) != expected.get("sha256")
+        except OSError as exc:
+            raise IndexCorruptError(
+                f"Index file {path} cannot be read ({exc.strerror}). {_FIX}"
+            ) from exc
+        if altered:
             raise IndexCorruptError(f"Index file {path} fails its SHA-256 check. {_FIX}")
     present = {
         p.relative_to(directory).as_posix()
@@ -394,6 +426,64 @@ def verify_files(directory: Path, manifest: Manifest, *, checksums: bool = True)
     extra = sorted(present - listed)
     if extra:
         raise IndexCorruptError(f"Unexpected file {directory / extra[0]} in the index. {_FIX}")
+
+
+def verify_live(
+    index_dir: Path,
+    *,
+    model_hash: str | None = None,
+    checksums: bool = True,
+    expected: Manifest | None = None,
+) -> tuple[Path, Manifest]:
+    """Check the live generation on disk without loading it: pointer, manifest and files.
+
+    Args:
+        index_dir: The index directory.
+        model_hash: When given, the index must have been built with these model weights.
+        checksums: Verify every file's SHA-256 (sizes are always checked).
+        expected: The manifest loaded earlier; when the live generation is still that one, its
+            manifest on disk must not have changed.
+
+    Returns:
+        The live generation's folder and its manifest.
+
+    Raises:
+        IndexNotFoundError: No index yet.
+        IndexMismatchError: Built with another model, dimension or format version.
+        IndexCorruptError: Anything missing, altered or inconsistent.
+    """
+    directory = current_generation(index_dir)
+    manifest = read_manifest(directory)
+    if manifest.generation != directory.name:
+        raise IndexCorruptError(
+            f"The manifest in {directory} describes generation {manifest.generation!r}, not "
+            f"this one (copied from another generation?). {_FIX}"
+        )
+    if (
+        expected is not None
+        and expected.generation == manifest.generation
+        and manifest != expected
+    ):
+        raise IndexCorruptError(
+            f"The manifest in {directory} changed after the index was loaded. {_FIX}"
+        )
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index in {index_dir} has format {manifest.format_version}; this newsbot "
+            f"reads format {FORMAT_VERSION}. {_FIX}"
+        )
+    if model_hash is not None and manifest.model_hash != model_hash:
+        raise IndexMismatchError(
+            f"The index in {index_dir} was built with model weights {manifest.model_hash[:12]}…"
+            f" but the loaded model is {model_hash[:12]}…. {_FIX}"
+        )
+    if manifest.model_hash == MODEL_SHA256 and manifest.dimension != DIMENSION:
+        raise IndexMismatchError(
+            f"The index in {index_dir} claims {manifest.dimension}-dimensional vectors, but "
+            f"{manifest.model_id} makes {DIMENSION}. {_FIX}"
+        )
+    verify_files(directory, manifest, checksums=checksums)
+    return directory, manifest
 
 
 def load_index(
@@ -411,19 +501,7 @@ def load_index(
         IndexMismatchError: Built with another model or format version.
         IndexCorruptError: Anything missing, altered or inconsistent.
     """
-    directory = current_generation(index_dir)
-    manifest = read_manifest(directory)
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"The index in {index_dir} has format {manifest.format_version}; this newsbot "
-            f"reads format {FORMAT_VERSION}. {_FIX}"
-        )
-    if model_hash is not None and manifest.model_hash != model_hash:
-        raise IndexMismatchError(
-            f"The index in {index_dir} was built with model weights {manifest.model_hash[:12]}…"
-            f" but the loaded model is {model_hash[:12]}…. {_FIX}"
-        )
-    verify_files(directory, manifest, checksums=checksums)
+    directory, manifest = verify_live(index_dir, model_hash=model_hash, checksums=checksums)
     try:
         articles, chunks = read_metadata(directory / META)
         vectors = VectorIndex.load(directory / VECTORS)
@@ -453,6 +531,7 @@ def check_consistency(loaded: LoadedIndex) -> None:
             problems.append(f"{what} holds {size} passages, manifest says {manifest.chunks}")
     if loaded.vectors.size and loaded.vectors.dimension != manifest.dimension:
         problems.append(f"vectors have {loaded.vectors.dimension} dimensions")
+    problems += _bm25_problems(loaded.lexical, manifest.chunks)
     if not problems and not np.array_equal(
         np.sort(stored_ids(loaded.vectors)), np.sort(chunks.ids)
     ):
@@ -466,3 +545,26 @@ def check_consistency(loaded: LoadedIndex) -> None:
         raise IndexCorruptError(
             f"The index in {loaded.directory} is inconsistent: {'; '.join(problems)}. {_FIX}"
         )
+
+
+def _bm25_problems(lexical: LexicalIndex, chunks: int) -> list[str]:
+    """Check the BM25 files against themselves and the passage count.
+
+    ``LexicalIndex.load`` takes its size from the metadata, so a BM25 folder from another
+    generation (or with an edited vocabulary) would otherwise pass unnoticed.
+    """
+    model = getattr(lexical, "_model", None)
+    scores = getattr(model, "scores", None)
+    if not chunks or not isinstance(scores, dict) or "indptr" not in scores:
+        return []
+    problems = []
+    documents = int(scores.get("num_docs", chunks))
+    if documents != chunks:
+        problems.append(f"BM25 was built over {documents} passages, manifest says {chunks}")
+    indptr, indices = scores["indptr"], scores.get("indices")
+    vocabulary = len(getattr(model, "vocab_dict", None) or {})
+    if vocabulary not in (len(indptr) - 1, len(indptr)):
+        problems.append(f"BM25 vocabulary has {vocabulary} terms for {len(indptr) - 1} columns")
+    if indices is not None and len(indices) and int(np.max(indices)) >= documents:
+        problems.append("BM25 postings point past the last passage")
+    return problems

@@ -1,0 +1,1 @@
+"""Long reliability runs (`make stress`) and the harness they share with the fast ones."""
