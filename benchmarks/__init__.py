@@ -1,0 +1,1 @@
+"""Benchmarks for newsbot: retrieval quality, speed, memory and bot throughput (never shipped)."""

@@ -1,0 +1,88 @@
+"""The BBC News corpus for benchmarks: its articles and a cached newsbot index of it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from benchmarks.results import CACHE_DIR, DATA_DIR, ROOT
+from retrieval import Embedder, Engine
+from retrieval.article import Article
+from retrieval.errors import RetrievalError
+from retrieval.index import current_generation, load_index
+from retrieval.ingest import load_articles
+
+BBC = DATA_DIR / "bbc"
+BBC_QUESTIONS = ROOT / "benchmarks" / "data" / "bbc_questions.jsonl"
+LEAD_INDEX = Path("/tmp/bbc-index")  # built with `newsbot ingest`; copied, never changed
+QUICK_EVERY = 8
+
+
+def load_bbc(root: Path = BBC) -> list[Article]:
+    """Every BBC article through the product's loader (headline -> title, body -> text).
+
+    Only the five topic folders: the corpus's own README.TXT is not an article.
+    """
+    return [a for a in load_articles([root]).articles if "/" in a.source]
+
+
+def quick_corpus(cache_dir: Path = CACHE_DIR) -> Path:
+    """A folder with every 8th BBC file plus every file the BBC question set cites."""
+    target = cache_dir / "bbc-quick-corpus"
+    if target.is_dir():
+        return target
+    wanted: set[str] = set()
+    for line in BBC_QUESTIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            wanted.update([item.get("source", ""), *(item.get("also_ok") or [])])
+    files = sorted(p for p in BBC.rglob("*.txt") if p.parent != BBC)
+    temporary = cache_dir / "bbc-quick-corpus.tmp"
+    shutil.rmtree(temporary, ignore_errors=True)
+    for number, path in enumerate(files):
+        relative = path.relative_to(BBC).as_posix()
+        if number % QUICK_EVERY == 0 or relative in wanted:
+            copy = temporary / relative
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+    temporary.replace(target)
+    return target
+
+
+def bbc_index(
+    embedder: Embedder, *, quick: bool = False, cache_dir: Path = CACHE_DIR
+) -> tuple[Path, str]:
+    """A newsbot index of the BBC corpus (``quick``: of :func:`quick_corpus`), built once.
+
+    For the whole corpus, an existing complete index in ``/tmp/bbc-index`` is copied (and
+    brought up to date by an ingest, which embeds nothing when the corpus is unchanged);
+    otherwise the corpus is ingested from scratch.
+
+    Returns:
+        The index folder and how it was obtained.
+    """
+    name = "bbc-quick-index" if quick else "bbc-index"
+    target = cache_dir / f"{name}-{embedder.model_hash[:12]}"
+    corpus = quick_corpus(cache_dir) if quick else BBC
+    minimum = 200 if quick else 2000
+    how = "cached"
+    if not _usable(target, embedder, minimum):
+        shutil.rmtree(target, ignore_errors=True)
+        if not quick and _usable(LEAD_INDEX, embedder, minimum):
+            shutil.copytree(LEAD_INDEX, target, ignore=shutil.ignore_patterns(".lock"))
+            how = f"copied from {LEAD_INDEX}"
+        else:
+            how = "ingested"
+        report = Engine(target, embedder=embedder).ingest([corpus], progress=not quick)
+        how += f"; ingest: {report.summary()}"
+    return target, how
+
+
+def _usable(directory: Path, embedder: Embedder, minimum: int) -> bool:
+    try:
+        current_generation(directory)
+        index = load_index(directory, model_hash=embedder.model_hash, checksums=False)
+    except RetrievalError:
+        return False
+    return len(index.articles) >= minimum
