@@ -208,14 +208,19 @@ async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: s
         await _reply(update, context, hint)
         return
 
+    services.counters["questions"] += 1
+    work = asyncio.ensure_future(
+        asyncio.to_thread(services.engine.answer, question.text, top_k=ANSWER_TOP_K)
+    )
     if not in_group:
         # In groups a chat action counts against the same 20-messages-a-minute flood limit as
         # a reply (AIORateLimiter limits every request to a group): skipping it there doubles
         # the answers a busy group gets. The quoted reply shows whom the bot answers anyway.
-        await _show_typing(context, message.chat_id)
-    services.counters["questions"] += 1
+        done, _ = await asyncio.wait({work}, timeout=services.typing_after)
+        if not done:
+            await _show_typing(context, message.chat_id)
     try:
-        answer = await asyncio.to_thread(services.engine.answer, question.text, top_k=ANSWER_TOP_K)
+        answer = await work
     except RetrievalError:
         _LOGGER.exception("the engine failed to answer a question")
         services.counters["engine_errors"] += 1

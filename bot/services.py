@@ -35,6 +35,9 @@ class Services:
         reload_lock: Held while ``/reload`` re-ingests the seeds.
         counters: Questions, answers, refusals and errors since start, for ``/stats``.
         started: ``time.monotonic()`` at start, for the uptime in ``/stats``.
+        typing_after: Seconds an answer may take before the chat shows "typing…". Fast
+            answers skip it: every chat action is a request against Telegram's 30-a-second
+            flood limit, and a reply that arrives at once needs no indicator.
     """
 
     engine: Engine
@@ -45,6 +48,7 @@ class Services:
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     counters: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
+    typing_after: float = 0.25
 
 
 def get_services(context: CallbackContext[Any, Any, Any, Any]) -> Services:

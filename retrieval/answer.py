@@ -13,7 +13,7 @@ from retrieval.article import Article
 from retrieval.dates import TimeIntent
 from retrieval.embed import Vectors
 from retrieval.index import LoadedIndex
-from retrieval.lexical import tokenize
+from retrieval.lexical import token_set, tokenize
 from retrieval.search import Hit
 from retrieval.sentences import split_sentences
 
@@ -61,7 +61,7 @@ def query_coverage(
     """
     terms = set(tokenize(question))
     years = {t for t in terms if _YEAR_TOKEN.fullmatch(t)}
-    present = set(tokenize(text))
+    present = set(token_set(text))
     if published_year is not None and str(published_year) in years:
         present.add(str(published_year))
         terms -= years - {str(published_year)}
@@ -270,7 +270,7 @@ def _key_sentence(
     weights = {t: index.lexical.idf(t) for t in set(tokenize(question))}
     total = sum(weights.values()) or 1.0
     lexical = [
-        sum(w for t, w in weights.items() if t in set(tokenize(text[s:e]))) / total
+        sum(w for t, w in weights.items() if t in token_set(text[s:e])) / total
         for s, e in spans
     ]
     ranked = sorted(range(len(spans)), key=lambda i: -lexical[i])

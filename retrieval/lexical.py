@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import bm25s
@@ -165,6 +165,12 @@ def tokenize(text: str) -> list[str]:
     """Lower-case, split into words of two or more characters, drop stopwords, stem."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
     return list(_stemmer().stemWords(words)) if words else []
+
+
+@lru_cache(maxsize=65_536)
+def token_set(text: str) -> frozenset[str]:
+    """The distinct tokens of ``text``, remembered: answers look at the same sentences often."""
+    return frozenset(tokenize(text))
 
 
 class LexicalIndex:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.app import NewsbotApplication
 from bot.config import ANONYMOUS_ADMIN_ID
+from bot.services import SERVICES_KEY
 from bot.throttle import Throttle
 from retrieval import Embedder, Engine
 from tests.bot_fixtures import (
@@ -39,9 +40,20 @@ __all__ = ["app", "bot_settings", "fake", "warm_engine"]  # fixtures used by nam
 # --- private questions -----------------------------------------------------------------------
 
 
+async def test_a_fast_answer_skips_the_typing_action(
+    app: NewsbotApplication, fake: FakeTelegram
+) -> None:
+    app.bot_data[SERVICES_KEY].typing_after = 60.0
+    await process(app, fake.private_message(RINGS_QUESTION))
+
+    assert len(fake.messages_to(ALICE)) == 1
+    assert fake.chat_actions == []
+
+
 async def test_private_question_cites_the_moscow_times(
     app: NewsbotApplication, fake: FakeTelegram
 ) -> None:
+    app.bot_data[SERVICES_KEY].typing_after = 0.0  # show "typing" however fast the answer
     await process(app, fake.private_message(RINGS_QUESTION))
 
     replies = fake.messages_to(ALICE)
