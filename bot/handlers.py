@@ -112,8 +112,8 @@ _EMPTY_HINT = (
 _ASK_HINT = "Write your question after the command, for example: <code>/ask {example}</code>"
 _MENTION_HINT = "Write your question after my name, for example: <i>@{username} {example}</i>"
 _THROTTLED = (
-    "You are asking faster than I can read. Please wait {seconds} s and ask again;"
-    " I will answer then."
+    "You are asking faster than I can read, so I will skip the questions you send in the next"
+    " {seconds} s. Please ask them again after that."
 )
 _ERROR_TEXT = (
     "Sorry, something went wrong while answering. Please try again in a minute;"

@@ -179,7 +179,8 @@ class LexicalIndex:
     def __init__(self, model: bm25s.BM25, size: int) -> None:
         self._model = model
         self.size = size
-        self._vocab: dict[str, int] = dict(model.vocab_dict or {})
+        # An index of no documents has no vocabulary attribute at all.
+        self._vocab: dict[str, int] = dict(getattr(model, "vocab_dict", None) or {})
 
     @classmethod
     def build(cls, texts: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:

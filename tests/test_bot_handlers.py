@@ -452,6 +452,7 @@ async def test_throttle_warns_once_then_stays_quiet(
     texts = [reply.text for reply in fake.messages_to(ALICE)]
     assert len(texts) == 3
     assert "faster than I can read" in texts[2]
+    assert "skip the questions" in texts[2]  # the user knows the next ones go unanswered
 
 
 async def test_429_is_retried_after_retry_after(

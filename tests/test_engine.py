@@ -142,3 +142,16 @@ def test_a_generation_written_elsewhere_is_picked_up(
     assert serving.refresh()
     serving.verify()
     assert serving.answer("How many people left Grindavik?").citations[0].source == "volcano.txt"
+
+
+def test_removing_every_article_leaves_an_empty_working_index(
+    seed_index_copy: Path, embedder: Embedder
+) -> None:
+    engine = Engine.open(seed_index_copy, embedder=embedder)
+    for info in engine.articles():
+        engine.remove(info.source)
+    reopened = Engine.open(seed_index_copy, embedder=embedder)
+    assert reopened.stats().articles == 0
+    answer = reopened.answer("Who received rings from Putin?")
+    assert not answer.answered
+    assert "Not found in the articles" in answer.text
