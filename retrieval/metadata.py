@@ -14,6 +14,7 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from retrieval.cleaning import CleanedText, collapse_spaces, find_urls
+from retrieval.sentences import split_sentences
 
 KNOWN_OUTLETS: Mapping[str, str] = MappingProxyType(
     {
@@ -66,45 +67,6 @@ _SYNDICATION_DATE = re.compile(r"MENAFN(\d{2})(\d{2})(\d{4})")
 _SYNDICATOR = re.compile(r"([A-Z]{3,})\d")
 _EARLIEST_YEAR = 1900
 _LATEST_YEAR = 2100
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?=\s|$)")
-_ABBREVIATIONS = frozenset(
-    {
-        "st",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "gen",
-        "gov",
-        "sen",
-        "rep",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "no",
-        "vol",
-        "inc",
-        "corp",
-        "ltd",
-        "jr",
-        "sr",
-        "vs",
-        "u.s",
-        "u.k",
-        "e.g",
-        "i.e",
-    }
-)
 _TITLE_MAX_WORDS = 12
 _TRAILING_FILLER = frozenset(
     {
@@ -281,14 +243,8 @@ def derive_title(text: str, *, max_words: int = _TITLE_MAX_WORDS) -> str | None:
 def first_sentence(text: str) -> str:
     """Return the first sentence of ``text`` (abbreviations such as "St." do not end it)."""
     paragraph = collapse_spaces(text.split("\n\n", 1)[0])
-    for match in _SENTENCE_END.finditer(paragraph):
-        before = paragraph[: match.start()].rsplit(" ", 1)[-1].strip('("“‘')
-        if match.group()[0] == "." and (
-            before.casefold() in _ABBREVIATIONS or (len(before) == 1 and before.isupper())
-        ):
-            continue
-        return paragraph[: match.end()].strip()
-    return paragraph
+    spans = split_sentences(paragraph)
+    return paragraph[spans[0][0] : spans[0][1]] if spans else paragraph
 
 
 def _real_date(year: str, month: str, day: str) -> date | None:
