@@ -270,8 +270,7 @@ def _key_sentence(
     weights = {t: index.lexical.idf(t) for t in set(tokenize(question))}
     total = sum(weights.values()) or 1.0
     lexical = [
-        sum(w for t, w in weights.items() if t in token_set(text[s:e])) / total
-        for s, e in spans
+        sum(w for t, w in weights.items() if t in token_set(text[s:e])) / total for s, e in spans
     ]
     ranked = sorted(range(len(spans)), key=lambda i: -lexical[i])
     best = lexical[ranked[0]]
