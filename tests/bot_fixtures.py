@@ -6,6 +6,8 @@ the model and the seed index come from the session fixtures in ``tests/conftest.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from telegram import Update
 
 from bot.app import NewsbotApplication, build_application
 from bot.config import Settings
+from bot.runner import run
 from bot.throttle import Throttle
 from retrieval import Engine
 from tests.support.fake_telegram import TOKEN, FakeTelegram, SentMessage
@@ -92,6 +95,20 @@ async def app(bot_settings: Settings, warm_engine: Engine) -> AsyncIterator[News
 async def process(application: NewsbotApplication, update: dict[str, Any]) -> None:
     """Run every handler for ``update`` and return when they are done."""
     await application.process_update(Update.de_json(update, application.bot))
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    fake: FakeTelegram, index_dir: Path, engine: Engine, *, stop_timeout: float = 30.0
+) -> AsyncIterator[FakeTelegram]:
+    """The real runner polling ``fake`` until the block ends; it must then exit 0 in time."""
+    stop = asyncio.Event()
+    settings = make_settings(fake, index_dir, port=free_port(), log_level="INFO")
+    task = asyncio.create_task(run(settings, stop, host="127.0.0.1", engine=engine))
+    await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")), 30, "polling")
+    yield fake
+    stop.set()
+    assert await asyncio.wait_for(task, stop_timeout) == 0
 
 
 def free_port() -> int:

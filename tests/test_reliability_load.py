@@ -6,16 +6,14 @@ throttle and flood limiter). The 60-second, 50-user run with figures is in tests
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.runner import run
 from retrieval import Engine
-from tests.bot_fixtures import RINGS_QUESTION, fake, free_port, make_settings, warm_engine
+from tests.bot_fixtures import RINGS_QUESTION, fake, serving, warm_engine
 from tests.stress.harness import record_figures
 from tests.stress.load import run_load, summary
 from tests.support.fake_telegram import FakeTelegram
@@ -27,13 +25,8 @@ __all__ = ["fake", "warm_engine"]
 async def running_bot(
     fake: FakeTelegram, seed_index_dir: Path, warm_engine: Engine
 ) -> AsyncIterator[FakeTelegram]:
-    stop = asyncio.Event()
-    settings = make_settings(fake, seed_index_dir, port=free_port(), log_level="INFO")
-    task = asyncio.create_task(run(settings, stop, host="127.0.0.1", engine=warm_engine))
-    await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")), 30, "polling")
-    yield fake
-    stop.set()
-    assert await asyncio.wait_for(task, 30) == 0
+    async with serving(fake, seed_index_dir, warm_engine) as running:
+        yield running
 
 
 async def test_fifty_users_for_ten_seconds_lose_and_duplicate_nothing(

@@ -16,14 +16,12 @@ import pytest
 from telegram import Bot
 from telegram.error import Conflict
 
-from bot.runner import run
 from retrieval import Engine
 from tests.bot_fixtures import (
     MOSCOW_TIMES_URL,
     RINGS_QUESTION,
     fake,
-    free_port,
-    make_settings,
+    serving,
     warm_engine,
 )
 from tests.support.fake_telegram import TOKEN, FakeTelegram
@@ -35,13 +33,8 @@ __all__ = ["fake", "warm_engine"]
 async def bot(
     fake: FakeTelegram, seed_index_dir: Path, warm_engine: Engine
 ) -> AsyncIterator[FakeTelegram]:
-    stop = asyncio.Event()
-    settings = make_settings(fake, seed_index_dir, port=free_port(), log_level="INFO")
-    task = asyncio.create_task(run(settings, stop, host="127.0.0.1", engine=warm_engine))
-    await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")), 30, "polling")
-    yield fake
-    stop.set()
-    assert await asyncio.wait_for(task, 30) == 0
+    async with serving(fake, seed_index_dir, warm_engine) as running:
+        yield running
 
 
 async def _flush_poll(fake: FakeTelegram) -> None:

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.runner import run
 from retrieval import Engine
-from tests.bot_fixtures import RINGS_QUESTION, fake, free_port, make_settings, warm_engine
+from tests.bot_fixtures import RINGS_QUESTION, fake, serving, warm_engine
 from tests.stress.harness import record_figures
 from tests.stress.load import run_load, summary
 from tests.support.fake_telegram import FakeTelegram
@@ -28,13 +27,8 @@ pytestmark = pytest.mark.stress
 async def running_bot(
     fake: FakeTelegram, seed_index_dir: Path, warm_engine: Engine
 ) -> AsyncIterator[FakeTelegram]:
-    stop = asyncio.Event()
-    settings = make_settings(fake, seed_index_dir, port=free_port(), log_level="INFO")
-    task = asyncio.create_task(run(settings, stop, host="127.0.0.1", engine=warm_engine))
-    await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")), 30, "polling")
-    yield fake
-    stop.set()
-    assert await asyncio.wait_for(task, 120) == 0
+    async with serving(fake, seed_index_dir, warm_engine, stop_timeout=120) as running:
+        yield running
 
 
 async def test_fifty_users_for_sixty_seconds(running_bot: FakeTelegram) -> None:
