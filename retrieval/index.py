@@ -138,6 +138,7 @@ class LoadedIndex:
     chunks: ChunkTable
     vectors: VectorIndex
     lexical: LexicalIndex
+    id_order: np.ndarray[Any, Any]  # rows sorted by FAISS id, for rows_for_ids
 
     def chunk_text(self, row: int) -> str:
         """The passage text of a chunk row."""
@@ -146,24 +147,9 @@ class LoadedIndex:
 
     def rows_for_ids(self, ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """Map FAISS ids to chunk rows."""
-        order = self._id_order
+        order = self.id_order
         positions = np.searchsorted(self.chunks.ids, ids, sorter=order)
         return order[np.clip(positions, 0, len(order) - 1)]
-
-    @property
-    def _id_order(self) -> np.ndarray[Any, Any]:
-        return _argsort_cache(self.chunks.ids)
-
-
-_ARGSORTS: dict[int, np.ndarray[Any, Any]] = {}
-
-
-def _argsort_cache(ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    key = id(ids)
-    if key not in _ARGSORTS:
-        _ARGSORTS.clear()  # one live generation at a time in practice
-        _ARGSORTS[key] = np.argsort(ids, kind="stable")
-    return _ARGSORTS[key]
 
 
 def embedding_text(title: str, passage: str) -> str:
@@ -510,7 +496,15 @@ def load_index(
         raise IndexCorruptError(
             f"The index in {directory} cannot be read ({exc}). {_FIX}"
         ) from exc
-    loaded = LoadedIndex(directory, manifest, articles, chunks, vectors, lexical)
+    loaded = LoadedIndex(
+        directory,
+        manifest,
+        articles,
+        chunks,
+        vectors,
+        lexical,
+        id_order=np.argsort(chunks.ids, kind="stable"),
+    )
     check_consistency(loaded)
     return loaded
 
