@@ -478,22 +478,14 @@ def targets(results: dict[str, Result]) -> list[str]:
     )
     sp = results.get("speed", {})
     add(
-        "query embedding p50 (torch)",
-        "≤ 8 ms",
-        _get(sp, "query_embedding", "torch", "p50_ms"),
-        lambda v: v <= 8,
-        "speed",
-    )
-    add(
-        "query embedding p50 (ONNX)",
+        "query embedding p50 (ONNX, shipped)",
         "≤ 8 ms",
         _get(sp, "query_embedding", "onnx", "p50_ms"),
         lambda v: v <= 8,
         "speed",
     )
     for name, label, limit in (
-        ("scale-100k", "100k passages, torch queries", 30),
-        ("scale-100k-onnx", "100k passages, ONNX queries", 30),
+        ("scale-100k", "100k passages", 30),
         ("scale-1m", "1M passages", 50),
     ):
         add(

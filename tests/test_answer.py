@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 import pytest
 
 from retrieval import Answer, Engine
+from retrieval.answer import (
+    SENTENCE_CONTENDERS,
+    SENTENCE_CONTENDERS_WITHOUT_TERMS,
+    compose_answer,
+)
+from retrieval.dates import parse_time_intent
+from retrieval.embed import Vectors
+from retrieval.search import hybrid_search
 
+SEED_QUESTIONS = Path(__file__).parent / "data" / "seed_questions.jsonl"
 MOSCOW_TIMES = (
     "https://www.themoscowtimes.com/2022/12/27/"
     "putin-presents-rings-to-his-fellow-cis-leaders-during-summit-a79810"
@@ -147,3 +159,30 @@ def test_a_matching_publication_year_counts_as_evidence(seed_engine: Engine) -> 
 @pytest.mark.parametrize("question", ["Who won Eurovision 2023?", "Who won the 2022 World Cup?"])
 def test_a_matching_year_alone_does_not_answer(seed_engine: Engine, question: str) -> None:
     assert not seed_engine.answer(question).answered
+
+
+def test_key_sentences_cost_only_small_embedding_batches(seed_engine: Engine) -> None:
+    # Choosing key sentences embeds a few contenders per citation; a lone contender would win
+    # anyway, so it is never embedded, and no batch grows past the contender limit.
+    batches: list[int] = []
+
+    def recording_scorer(sentences: Sequence[str]) -> Vectors:
+        batches.append(len(sentences))
+        return seed_engine.embedder.embed_queries(sentences)
+
+    snapshot = seed_engine.index
+    for line in SEED_QUESTIONS.read_text(encoding="utf-8").splitlines():
+        question = json.loads(line)["question"]
+        vector = seed_engine.embedder.embed_queries([question])[0]
+        compose_answer(
+            question,
+            hybrid_search(snapshot, vector, question, k=50),
+            snapshot,
+            intent=parse_time_intent(question, today=date(2026, 11, 23)),
+            top_k=5,
+            question_vector=vector,
+            embed_sentences=recording_scorer,
+        )
+    assert batches, "no question needed a semantic tie-break"
+    assert min(batches) >= 2
+    assert max(batches) <= max(SENTENCE_CONTENDERS, SENTENCE_CONTENDERS_WITHOUT_TERMS)
