@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import NewsbotApplication
-from bot.config import ANONYMOUS_ADMIN_ID
+from bot.config import ANONYMOUS_ADMIN_ID, Settings
 from bot.services import SERVICES_KEY
 from bot.throttle import Throttle
 from retrieval import Embedder, Engine
@@ -438,7 +438,7 @@ async def test_inline_not_found_offers_tips(app: NewsbotApplication, fake: FakeT
 
 
 async def test_throttle_warns_once_then_stays_quiet(
-    bot_settings, warm_engine: Engine, fake: FakeTelegram
+    bot_settings: Settings, warm_engine: Engine, fake: FakeTelegram
 ) -> None:
     application = await started_app(
         bot_settings, warm_engine, throttle=Throttle(capacity=2, rate=0.01)

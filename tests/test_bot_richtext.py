@@ -13,7 +13,7 @@ from tests.support.telegram_html import parse_telegram_html
 
 _spans = st.builds(
     Span,
-    text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=300),
+    text=st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=0, max_size=300),
     bold=st.booleans(),
     italic=st.booleans(),
     href=st.sampled_from([None, "https://example.com/a?b=1&c=<2>", "javascript:alert(1)"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 from pathlib import Path
@@ -105,18 +106,14 @@ def test_inconsistent_metadata_is_detected_even_with_valid_checksums(
     db.commit()
     db.close()
     # Re-sign the manifest so only the consistency check can catch it.
-    from retrieval.index import MANIFEST, Manifest, _checksums  # noqa: PLC0415
+    from retrieval.index import MANIFEST, _checksums  # noqa: PLC0415
 
     manifest = read_manifest(live)
     files = {k: v for k, v in _checksums(live).items() if k != MANIFEST}
-    resigned = Manifest(**{**_fields(manifest), "files": files})
+    resigned = dataclasses.replace(manifest, files=files)
     (live / MANIFEST).write_text(resigned.to_json())
     with pytest.raises(IndexCorruptError, match="inconsistent"):
         load_index(seed_index_copy)
-
-
-def _fields(manifest: object) -> dict[str, object]:
-    return {name: getattr(manifest, name) for name in manifest.__slots__}  # type: ignore[attr-defined]
 
 
 def test_temporary_generation_is_never_loaded(seed_index_copy: Path, embedder: Embedder) -> None:

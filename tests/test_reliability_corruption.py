@@ -10,6 +10,7 @@ non-zero (no traceback); a bot that loaded the index before the damage reports 5
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import sqlite3
@@ -31,7 +32,6 @@ from retrieval.index import (
     CURRENT,
     GENERATIONS,
     MANIFEST,
-    Manifest,
     _checksums,
     current_generation,
     load_index,
@@ -76,11 +76,9 @@ def _previous(index_dir: Path) -> Path:
 
 def _resign(generation: Path, **changes: Any) -> None:
     """Rewrite the manifest so its checksums match the (altered) files: only deeper checks help."""
-    manifest = read_manifest(generation)
-    fields = {name: getattr(manifest, name) for name in manifest.__slots__}  # type: ignore[attr-defined]
-    fields["files"] = {k: v for k, v in _checksums(generation).items() if k != MANIFEST}
-    fields.update(changes)
-    (generation / MANIFEST).write_text(Manifest(**fields).to_json())
+    files = {k: v for k, v in _checksums(generation).items() if k != MANIFEST}
+    manifest = dataclasses.replace(read_manifest(generation), files=files, **changes)
+    (generation / MANIFEST).write_text(manifest.to_json())
 
 
 def _edit_manifest(generation: Path, edit: Callable[[dict[str, Any]], None]) -> None:
@@ -164,8 +162,21 @@ def _symlink_outside(generation: Path) -> None:
 
 
 # Each damage takes the index directory; most work on the live generation.
-def _on_live(damage: Callable[[Path], None]) -> Callable[[Path], None]:
-    return lambda index_dir: damage(_live(index_dir))
+def _on_live(damage: Callable[[Path], object]) -> Callable[[Path], None]:
+    def damage_live(index_dir: Path) -> None:
+        damage(_live(index_dir))
+
+    return damage_live
+
+
+def _resigned(damage: Callable[[Path], object], **changes: Any) -> Callable[[Path], None]:
+    """``damage``, then a manifest whose checksums match, so only deeper checks can tell."""
+
+    def damage_and_resign(generation: Path) -> None:
+        damage(generation)
+        _resign(generation, **changes)
+
+    return damage_and_resign
 
 
 def _truncate_to_zero(name: str) -> Callable[[Path], None]:
@@ -221,31 +232,29 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "extra file in the bm25 folder": _on_live(lambda g: (g / "bm25" / "x.npy").write_bytes(b"")),
     "vectors replaced by a symlink outside": _on_live(_symlink_outside),
     "article rows deleted, re-signed": _on_live(
-        lambda g: (
-            _sql(g, "DELETE FROM articles WHERE source = (SELECT MIN(source) FROM articles)"),
-            _resign(g),
+        _resigned(
+            lambda g: _sql(
+                g, "DELETE FROM articles WHERE source = (SELECT MIN(source) FROM articles)"
+            )
         )
     ),
     "passage offsets past the article end, re-signed": _on_live(
-        lambda g: (_sql(g, 'UPDATE chunks SET "end" = "end" + 100000 WHERE row = 0'), _resign(g))
+        _resigned(lambda g: _sql(g, 'UPDATE chunks SET "end" = "end" + 100000 WHERE row = 0'))
     ),
     "metadata replaced by garbage, re-signed": _on_live(
-        lambda g: (
-            (g / "meta.sqlite").write_bytes(b"SQLite format 3\0" + b"\xff" * 4000),
-            _resign(g),
-        )
+        _resigned(lambda g: (g / "meta.sqlite").write_bytes(b"SQLite format 3\0" + b"\xff" * 4000))
     ),
     "vectors of another dimension, re-signed": _on_live(
-        lambda g: (_faiss_of(g, dimension=128), _resign(g))
+        _resigned(lambda g: _faiss_of(g, dimension=128))
     ),
     "vectors and manifest of another dimension, re-signed": _on_live(
-        lambda g: (_faiss_of(g, dimension=128), _resign(g, dimension=128))
+        _resigned(lambda g: _faiss_of(g, dimension=128), dimension=128)
     ),
     "vectors with foreign ids, re-signed": _on_live(
-        lambda g: (_faiss_of(g, dimension=384, shuffle_ids=True), _resign(g))
+        _resigned(lambda g: _faiss_of(g, dimension=384, shuffle_ids=True))
     ),
     "bm25 vocabulary altered": _on_live(_vocab_drop),
-    "bm25 vocabulary altered, re-signed": _on_live(lambda g: (_vocab_drop(g), _resign(g))),
+    "bm25 vocabulary altered, re-signed": _on_live(_resigned(_vocab_drop)),
 }
 
 

@@ -18,6 +18,7 @@ import pytest
 from retrieval import Embedder, Engine
 from retrieval.index import write_lock
 from tests.stress.harness import (
+    CrashRun,
     ForkServer,
     assert_index_sound,
     batch_sources,
@@ -43,7 +44,7 @@ def test_kill_9_at_every_phase_of_an_ingest_leaves_the_last_complete_generation(
     Engine(index_dir, embedder=embedder).ingest([corpus])
     expected = set(assert_index_sound(index_dir).articles)
     rng = random.Random(20240601)
-    runs = []
+    runs: list[CrashRun] = []
     for target in iter_phases(5):
         # On a fast, idle machine a short phase can end before the kill lands: try a phase
         # again (every run, killed or not, must leave a sound index) until a kill hits it.

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from retrieval import Embedder, Engine
 from retrieval.index import CURRENT, GENERATIONS, LoadedIndex, load_index
@@ -208,6 +208,16 @@ class Child:
         )
 
 
+class Launcher(Protocol):
+    """Starts `newsbot` children and reports their exit: ``ForkServer`` or ``ExecLauncher``."""
+
+    def spawn(self, argv: list[str], env: dict[str, str] | None = None) -> Child: ...
+
+    def poll(self, child: Child) -> int | None: ...
+
+    def wait(self, child: Child, timeout: float) -> int: ...
+
+
 @dataclass
 class ForkServer:
     """Client of scripts/forkserver.py: ``spawn`` forks a child running ``newsbot ARGV``."""
@@ -328,7 +338,7 @@ def _generations(index_dir: Path) -> set[str]:
     return {p.name for p in generations.iterdir() if p.name.startswith("gen-")}
 
 
-def _wait_until(predicate: Any, child: Child, server: ForkServer, timeout: float) -> bool:
+def _wait_until(predicate: Any, child: Child, server: Launcher, timeout: float) -> bool:
     """Busy-wait (0.5 ms) for ``predicate``; False when the child ended or time ran out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -341,7 +351,7 @@ def _wait_until(predicate: Any, child: Child, server: ForkServer, timeout: float
 
 
 def crash_run(
-    server: ForkServer,
+    server: Launcher,
     index_dir: Path,
     corpus: Path,
     number: int,

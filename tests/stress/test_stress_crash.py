@@ -83,7 +83,7 @@ def test_kills_of_the_real_console_script(tmp_path: Path, embedder: Embedder) ->
             corpus,
             n,
             rng,
-            embedder,  # type: ignore[arg-type]
+            embedder,
             target=PHASES[1 + n % 3],
             expected=expected,
         )
