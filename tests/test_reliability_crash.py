@@ -10,12 +10,9 @@ import os
 import random
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from retrieval import Embedder, Engine
+from retrieval import Embedder
 from retrieval.index import write_lock
 from tests.stress.harness import (
     CrashRun,
@@ -23,26 +20,16 @@ from tests.stress.harness import (
     assert_index_sound,
     batch_sources,
     crash_run,
+    indexed_crash_corpus,
     iter_phases,
-    prepare_crash_corpus,
     synthetic_articles,
 )
-
-
-@pytest.fixture(scope="module")
-def forkserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ForkServer]:
-    server = ForkServer(tmp_path_factory.mktemp("forkserver"))
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_kill_9_at_every_phase_of_an_ingest_leaves_the_last_complete_generation(
     forkserver: ForkServer, tmp_path: Path, embedder: Embedder
 ) -> None:
-    corpus, index_dir = prepare_crash_corpus(tmp_path)
-    Engine(index_dir, embedder=embedder).ingest([corpus])
-    expected = set(assert_index_sound(index_dir).articles)
+    corpus, index_dir, expected = indexed_crash_corpus(tmp_path, embedder)
     rng = random.Random(20240601)
     runs: list[CrashRun] = []
     for target in iter_phases(5):

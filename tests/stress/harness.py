@@ -448,11 +448,16 @@ def crash_run(
     return run
 
 
-def prepare_crash_corpus(root: Path) -> tuple[Path, Path]:
-    """A corpus folder (the seeds plus room for synthetic batches) and an empty index path."""
-    corpus = root / "corpus"
+def indexed_crash_corpus(root: Path, embedder: Embedder) -> tuple[Path, Path, set[str]]:
+    """A corpus (the seeds, with room for synthetic batches) ingested into ``root/index``.
+
+    Returns:
+        The corpus folder, the index folder and the sources in its live generation.
+    """
+    corpus, index_dir = root / "corpus", root / "index"
     shutil.copytree(SEEDS, corpus / "seeds")
-    return corpus, root / "index"
+    Engine(index_dir, embedder=embedder).ingest([corpus])
+    return corpus, index_dir, set(assert_index_sound(index_dir).articles)
 
 
 def iter_phases(count: int) -> Iterator[str]:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from retrieval import Embedder, Engine
+from retrieval import Embedder
 from tests.stress.harness import (
     PHASES,
     CrashRun,
@@ -20,7 +19,7 @@ from tests.stress.harness import (
     ForkServer,
     assert_index_sound,
     crash_run,
-    prepare_crash_corpus,
+    indexed_crash_corpus,
     record_figures,
 )
 
@@ -28,14 +27,6 @@ pytestmark = pytest.mark.stress
 
 RUNS = 50
 EXEC_RUNS = 5
-
-
-@pytest.fixture(scope="module")
-def forkserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ForkServer]:
-    server = ForkServer(tmp_path_factory.mktemp("forkserver"))
-    server.start()
-    yield server
-    server.stop()
 
 
 def _figures(runs: list[CrashRun]) -> dict[str, object]:
@@ -55,9 +46,7 @@ def _figures(runs: list[CrashRun]) -> dict[str, object]:
 def test_fifty_random_kills_never_leave_an_unloadable_index(
     forkserver: ForkServer, tmp_path: Path, embedder: Embedder
 ) -> None:
-    corpus, index_dir = prepare_crash_corpus(tmp_path)
-    Engine(index_dir, embedder=embedder).ingest([corpus])
-    expected = set(assert_index_sound(index_dir).articles)
+    corpus, index_dir, expected = indexed_crash_corpus(tmp_path, embedder)
     rng = random.Random(1_234_567)
     runs = [
         crash_run(forkserver, index_dir, corpus, n, rng, embedder, expected=expected)
@@ -71,9 +60,7 @@ def test_fifty_random_kills_never_leave_an_unloadable_index(
 
 
 def test_kills_of_the_real_console_script(tmp_path: Path, embedder: Embedder) -> None:
-    corpus, index_dir = prepare_crash_corpus(tmp_path)
-    Engine(index_dir, embedder=embedder).ingest([corpus])
-    expected = set(assert_index_sound(index_dir).articles)
+    corpus, index_dir, expected = indexed_crash_corpus(tmp_path, embedder)
     rng = random.Random(7_654_321)
     launcher = ExecLauncher(tmp_path / "exec")
     runs = [
