@@ -29,6 +29,7 @@ EXCERPT_CHARS = 600
 SENTENCE_DENSE_WEIGHT = 0.6
 SENTENCE_CONTENDERS = 2
 SENTENCE_CONTENDERS_WITHOUT_TERMS = 4
+MEANING_TIE_BREAKS = 2
 CONTENDER_RELATIVE = 0.7
 CLEAR_LEXICAL_SHARE = 0.5
 SIBLING_MIN_RELATIVE = 0.85
@@ -36,6 +37,27 @@ DUPLICATE_CONTAINMENT = 0.6
 NOT_FOUND = "Not found in the articles."
 
 SentenceScorer = Callable[[Sequence[str]], Vectors]
+
+
+class _MeaningBudget:
+    """Embeds sentences for the first ``uses`` key-sentence tie-breaks of one answer.
+
+    Those embeddings are most of the cost of a first-time answer (about 0.2 ms per token on
+    two cores). The leading citations get the careful choice; later ones keep the sentence
+    that shares the most rare terms, which picked as well on both question sets.
+    """
+
+    def __init__(self, embed_sentences: SentenceScorer, uses: int) -> None:
+        self._embed_sentences = embed_sentences
+        self._left = uses
+
+    @property
+    def available(self) -> bool:
+        return self._left > 0
+
+    def embed(self, sentences: Sequence[str]) -> Vectors:
+        self._left -= 1
+        return self._embed_sentences(sentences)
 
 
 @dataclass(slots=True)
@@ -104,6 +126,7 @@ def compose_answer(
     best_score = max(h.score for h in candidates)
     relevant = [h for h in candidates if h.score >= CITE_MIN_RELATIVE * best_score]
     drafts: list[_Draft] = []
+    meaning = _MeaningBudget(embed_sentences, MEANING_TIE_BREAKS)
     for hit in relevant:
         if len(drafts) >= top_k:
             break
@@ -118,7 +141,7 @@ def compose_answer(
             index=index,
             question=question,
             question_vector=question_vector,
-            embed_sentences=embed_sentences,
+            meaning=meaning,
         )
         original = _duplicate_of(draft, drafts)
         if original is None:
@@ -216,7 +239,7 @@ def _draft(
     index: LoadedIndex,
     question: str,
     question_vector: Vectors,
-    embed_sentences: SentenceScorer,
+    meaning: _MeaningBudget,
 ) -> _Draft:
     article = index.articles[hit.source]
     start, end = int(index.chunks.starts[hit.row]), int(index.chunks.ends[hit.row])
@@ -237,7 +260,7 @@ def _draft(
         index=index,
         question=question,
         question_vector=question_vector,
-        embed_sentences=embed_sentences,
+        meaning=meaning,
     )
     excerpt, highlight = _excerpt(article.text, key)
     return _Draft(
@@ -258,15 +281,15 @@ def _key_sentence(
     index: LoadedIndex,
     question: str,
     question_vector: Vectors,
-    embed_sentences: SentenceScorer,
+    meaning: _MeaningBudget,
 ) -> tuple[int, int]:
     """The sentence that best answers the question.
 
     Shared rare terms decide when one sentence clearly leads; otherwise the closest
     contenders (at most ``SENTENCE_CONTENDERS``, or ``SENTENCE_CONTENDERS_WITHOUT_TERMS`` when
-    no sentence shares a term) are compared by meaning as well. That costs one small
-    embedding batch, about 0.2 ms per token on two cores, which is most of a first-time
-    ``answer()``; two contenders picked as well as four on both question sets.
+    no sentence shares a term) are compared by meaning as well, while ``meaning`` allows it;
+    after that the lexical leader wins. Two contenders picked as well as four on both
+    question sets, at half the embedding cost.
     """
     if len(spans) == 1:
         return spans[0]
@@ -286,11 +309,13 @@ def _key_sentence(
         contenders = contenders[:SENTENCE_CONTENDERS]
     else:  # no shared terms: meaning alone decides, so give it more sentences
         contenders = ranked[:SENTENCE_CONTENDERS_WITHOUT_TERMS]
-    vectors = embed_sentences([text[spans[i][0] : spans[i][1]] for i in contenders])
-    meaning = vectors @ question_vector.reshape(-1)
+    if not meaning.available:
+        return spans[contenders[0]]
+    vectors = meaning.embed([text[spans[i][0] : spans[i][1]] for i in contenders])
+    cosines = vectors @ question_vector.reshape(-1)
     scores = [
-        SENTENCE_DENSE_WEIGHT * float(m) + (1 - SENTENCE_DENSE_WEIGHT) * lexical[i]
-        for i, m in zip(contenders, meaning, strict=True)
+        SENTENCE_DENSE_WEIGHT * float(c) + (1 - SENTENCE_DENSE_WEIGHT) * lexical[i]
+        for i, c in zip(contenders, cosines, strict=True)
     ]
     return spans[contenders[int(np.argmax(scores))]]
 

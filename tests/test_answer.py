@@ -11,6 +11,7 @@ import pytest
 
 from retrieval import Answer, Engine
 from retrieval.answer import (
+    MEANING_TIE_BREAKS,
     SENTENCE_CONTENDERS,
     SENTENCE_CONTENDERS_WITHOUT_TERMS,
     compose_answer,
@@ -161,10 +162,11 @@ def test_a_matching_year_alone_does_not_answer(seed_engine: Engine, question: st
     assert not seed_engine.answer(question).answered
 
 
-def test_key_sentences_cost_only_small_embedding_batches(seed_engine: Engine) -> None:
-    # Choosing key sentences embeds a few contenders per citation; a lone contender would win
-    # anyway, so it is never embedded, and no batch grows past the contender limit.
+def test_key_sentences_cost_only_a_few_small_embedding_batches(seed_engine: Engine) -> None:
+    # Choosing key sentences embeds a few contenders for the leading citations only; a lone
+    # contender would win anyway, so it is never embedded, and no batch grows past the limit.
     batches: list[int] = []
+    per_answer: list[int] = []
 
     def recording_scorer(sentences: Sequence[str]) -> Vectors:
         batches.append(len(sentences))
@@ -183,6 +185,8 @@ def test_key_sentences_cost_only_small_embedding_batches(seed_engine: Engine) ->
             question_vector=vector,
             embed_sentences=recording_scorer,
         )
+        per_answer.append(len(batches) - sum(per_answer))
     assert batches, "no question needed a semantic tie-break"
+    assert max(per_answer) == MEANING_TIE_BREAKS
     assert min(batches) >= 2
     assert max(batches) <= max(SENTENCE_CONTENDERS, SENTENCE_CONTENDERS_WITHOUT_TERMS)
