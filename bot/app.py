@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import buttons, commands, errors, inline, questions
 from bot.answer_store import AnswerStore
 from bot.config import Settings
 from bot.ratelimit import RetryingRateLimiter
@@ -62,7 +62,7 @@ def build_application(
         # One connection per concurrent update, plus room for buttons and chat actions.
         .connection_pool_size(CONCURRENT_UPDATES + 8)
         .pool_timeout(10.0)
-        .post_init(handlers.post_init)
+        .post_init(commands.post_init)
     )
     if settings.webhook_mode:
         builder = builder.updater(None)
@@ -84,33 +84,33 @@ def _add_handlers(application: NewsbotApplication) -> None:
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE
-    commands = {
-        "start": handlers.start,
-        "help": handlers.help_command,
-        "ask": handlers.ask,
-        "sources": handlers.sources,
-        "about": handlers.about,
-        "reload": handlers.reload,
-        "stats": handlers.stats,
+    command_handlers = {
+        "start": commands.start,
+        "help": commands.help_command,
+        "ask": questions.ask,
+        "sources": commands.sources,
+        "about": commands.about,
+        "reload": commands.reload,
+        "stats": commands.stats,
     }
-    for name, callback in commands.items():
+    for name, callback in command_handlers.items():
         application.add_handler(CommandHandler(name, callback, filters=new_message))
     application.add_handler(
         MessageHandler(
-            private & new_message & filters.TEXT & ~filters.COMMAND, handlers.on_private_text
+            private & new_message & filters.TEXT & ~filters.COMMAND, questions.on_private_text
         )
     )
     application.add_handler(
-        MessageHandler(private & new_message & filters.COMMAND, handlers.unknown_command)
+        MessageHandler(private & new_message & filters.COMMAND, commands.unknown_command)
     )
     application.add_handler(
-        MessageHandler(private & new_message & ~filters.TEXT, handlers.on_private_other)
+        MessageHandler(private & new_message & ~filters.TEXT, questions.on_private_other)
     )
     application.add_handler(
         MessageHandler(
-            groups & new_message & filters.TEXT & ~filters.COMMAND, handlers.on_group_message
+            groups & new_message & filters.TEXT & ~filters.COMMAND, questions.on_group_message
         )
     )
-    application.add_handler(InlineQueryHandler(handlers.on_inline_query))
-    application.add_handler(CallbackQueryHandler(handlers.on_button))
-    application.add_error_handler(handlers.on_error)
+    application.add_handler(InlineQueryHandler(inline.on_inline_query))
+    application.add_handler(CallbackQueryHandler(buttons.on_button))
+    application.add_error_handler(errors.on_error)
