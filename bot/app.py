@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, commands, errors, inline, questions
+from bot import buttons, commands, error_handler, inline, questions
 from bot.answer_store import AnswerStore
 from bot.config import Settings
 from bot.ratelimit import RetryingRateLimiter
@@ -113,4 +113,4 @@ def _add_handlers(application: NewsbotApplication) -> None:
     )
     application.add_handler(InlineQueryHandler(inline.on_inline_query))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
-    application.add_error_handler(errors.on_error)
+    application.add_error_handler(error_handler.on_error)
