@@ -82,6 +82,9 @@ class OnnxEmbedder:
         options.intra_op_num_threads = intra_op_num_threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle workers sleep instead of spinning, leaving the cores to FAISS and Python
+        # between questions (warm answer() 16 -> 8 ms with FAISS's own spinning removed too).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self._session: onnxruntime.InferenceSession = ort.InferenceSession(
                 str(onnx_path), sess_options=options, providers=["CPUExecutionProvider"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +92,8 @@ class VectorIndex:
         k = max(1, min(k, self.size)) if self.size else 0
         if k == 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        scores, ids = self._index.search(query.reshape(1, -1).astype(np.float32), k)
+        with _one_openmp_thread():
+            scores, ids = self._index.search(query.reshape(1, -1).astype(np.float32), k)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
 
@@ -98,10 +101,27 @@ class VectorIndex:
         """Return the stored vectors of ``ids``."""
         if not len(ids):
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.asarray(
-            self._index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64)),
-            dtype=np.float32,
-        )
+        with _one_openmp_thread():
+            found = self._index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64))
+        return np.asarray(found, dtype=np.float32)
+
+
+@contextmanager
+def _one_openmp_thread() -> Iterator[None]:
+    """Run FAISS on the calling thread only, then restore its OpenMP thread count.
+
+    One query, or a few hundred vectors to fetch, gains nothing from a second thread, and
+    after each parallel region FAISS's OpenMP workers spin for a while, taking the cores that
+    the next question's embedding needs: on two cores this halved a warm ``answer()`` (16 ms
+    to 8-10 ms). The count is per calling thread in libgomp, so builds on other threads keep
+    every core.
+    """
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(previous)
 
 
 def stored_ids(index: VectorIndex) -> Ids:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -39,6 +40,22 @@ def test_exact_search_returns_the_vector_itself() -> None:
     assert scores[0] == pytest.approx(1.0, abs=1e-5)
     assert np.allclose(index.vectors(found[:1])[0], vectors[42])
     assert set(stored_ids(index)) == set(ids)
+
+
+def test_searching_leaves_this_threads_openmp_setting_as_it_was() -> None:
+    # Searches run FAISS on one thread; a build afterwards on the same thread must still
+    # get every core it had before.
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(200, 16)).astype(np.float32)
+    index = VectorIndex.build(np.arange(200, dtype=np.int64), vectors, ann_threshold=100)
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(3)
+    try:
+        index.search(vectors[0], 5)
+        index.vectors(np.arange(10, dtype=np.int64))
+        assert faiss.omp_get_max_threads() == 3
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
