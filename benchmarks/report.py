@@ -253,7 +253,11 @@ def speed_section(r: Result) -> list[str]:
             "",
         ]
     q = r.get("query_embedding", {})
-    lines += ["Query embedding, one question per call (p50 / p95 ms; same run, interleaved):", ""]
+    lines += [
+        "Query embedding, one question per call (p50 / p95 ms; same run, one backend at a "
+        "time in rotating blocks):",
+        "",
+    ]
     lines += _table(
         ["backend", "p50 / p95 ms", "min ms", "speed-up (p50)", "min cosine vs torch"],
         [

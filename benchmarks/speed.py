@@ -60,14 +60,22 @@ def questions() -> list[str]:
 def time_calls(
     backends: dict[str, Callable[[str], object]], texts: Sequence[str], *, rounds: int
 ) -> dict[str, dict[str, float]]:
-    """Time each backend on each text, interleaved so that background load hits all alike."""
-    for call in backends.values():
-        for text in texts[:5]:
-            call(text)  # warm-up
+    """Time each backend on every text, one backend at a time, in rotating order per round.
+
+    Not interleaved call by call: torch's and FAISS's OpenMP workers and ONNX Runtime's pool
+    keep spinning for a while after a call, so the next library's call would find both cores
+    taken. Rotating whole blocks still spreads slow drifts in background load over all
+    backends.
+    """
+    names = list(backends)
     times: dict[str, list[float]] = {name: [] for name in backends}
-    for _ in range(rounds):
-        for text in texts:
-            for name, call in backends.items():
+    for round_number in range(rounds):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            call = backends[name]
+            for text in texts[:5]:
+                call(text)  # warm-up: caches, thread pools, and the other library's spin ends
+            for text in texts:
                 started = time.perf_counter()
                 call(text)
                 times[name].append(time.perf_counter() - started)
