@@ -376,18 +376,22 @@ def scale_section(results: dict[str, Result]) -> list[str]:
                 _get(r, "index", "build_seconds"),
             ]
         )
-        profile = r.get("answer_profile_cumulative")
-        if profile:
-            profiles += [
-                f"cProfile of `Engine.answer` at {r.get('passages'):,} passages, "
-                f"{r.get('query_embedder', 'torch')} query embedding "
-                "(cumulative, top functions):",
-                "",
-                "```",
-                *profile,
-                "```",
-                "",
-            ]
+        for key, label in (
+            ("answer_profile_cumulative", "repeat questions"),
+            ("answer_profile_first_pass", "first-time questions, fresh engine"),
+        ):
+            profile = r.get(key)
+            if profile:
+                profiles += [
+                    f"cProfile of `Engine.answer` at {r.get('passages'):,} passages, "
+                    f"{r.get('query_embedder', 'torch')} query embedding, {label} "
+                    "(cumulative, top functions):",
+                    "",
+                    "```",
+                    *profile,
+                    "```",
+                    "",
+                ]
     lines = ["## Scale: 100k and 1M passages", ""]
     for name in names:
         lines += _provenance(results[name])
