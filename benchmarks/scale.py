@@ -233,9 +233,11 @@ def run(passages: int, *, rounds: int, embedder: Embedder, quick: bool) -> dict[
 def main(argv: Sequence[str] | None = None) -> Path:
     """Command-line entry point; returns the result file."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--passages", type=int, help="default: 100,000 (20,000 with --quick)")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="20,000 passages, one round")
+    parser.add_argument(
+        "--quick", action="store_true", help="the quick BBC subset, 20,000 passages, one round"
+    )
     parser.add_argument(
         "--torch",
         action="store_true",
@@ -245,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    passages = 20_000 if args.quick else args.passages
+    passages = args.passages or (20_000 if args.quick else 100_000)
     payload = run(
         passages,
         rounds=1 if args.quick else args.rounds,

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from benchmarks import bot_load, report, scifact
+from benchmarks import bot_load, report, scale, scifact
 from benchmarks.fusion import convex_rankings, rrf_rankings
 from benchmarks.metrics import mean_metrics, mrr_at_k, ndcg_at_k, recall_at_k
 
@@ -98,6 +98,18 @@ def test_quick_bot_load_answers_every_user(tmp_path: Path) -> None:
         assert data[run]["failures"] == 0
         assert data[run]["questions_per_s"] > 0
         assert data[run]["latency"]["p95_ms"] >= data[run]["latency"]["p50_ms"]
+
+
+def test_quick_scale_times_search_and_answers(tmp_path: Path) -> None:
+    data = _read(scale.main(["--quick", "--passages", "3000", "--results-dir", str(tmp_path)]))
+    assert data["passages"] >= 3000
+    assert data["index"]["kind"] == "hnsw"
+    assert data["query_embedder"] == "onnx"
+    assert 0.0 <= data["faiss"]["hnsw_recall@10_vs_exact_synthetic"] <= 1.0
+    for timing in (*data["hybrid_search"].values(), data["answer"]["first_pass"]):
+        assert timing["n"] > 0
+        assert timing["p95_ms"] >= timing["p50_ms"] > 0
+    assert any("engine.py" in line for line in data["answer_profile_first_pass"])
 
 
 def test_report_renders_whatever_results_exist(tmp_path: Path) -> None:
