@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from telegram import Update
 
@@ -20,7 +22,9 @@ from bot.app import NewsbotApplication, build_application
 from bot.config import Settings
 from bot.runner import run
 from bot.throttle import Throttle
+from bot.webhook import SECRET_HEADER
 from retrieval import Engine
+from tests.stress.harness import child_env
 from tests.support.fake_telegram import TOKEN, FakeTelegram, SentMessage
 from tests.support.telegram_html import parse_telegram_html
 
@@ -36,6 +40,7 @@ MOSCOW_TIMES_URL = (
     "putin-presents-rings-to-his-fellow-cis-leaders-during-summit-a79810"
 )
 RINGS_QUESTION = "Why did Putin give rings to CIS leaders?"
+WEBHOOK_SECRET = "test-webhook-secret_123"
 
 
 @pytest.fixture(scope="session")
@@ -109,6 +114,90 @@ async def serving(
     yield fake
     stop.set()
     assert await asyncio.wait_for(task, stop_timeout) == 0
+
+
+@pytest.fixture
+async def running_bot(
+    fake: FakeTelegram, seed_index_dir: Path, warm_engine: Engine
+) -> AsyncIterator[FakeTelegram]:
+    """The real runner polling ``fake`` over the seed index for the whole test."""
+    async with serving(fake, seed_index_dir, warm_engine) as running:
+        yield running
+
+
+async def wait_healthy(port: int) -> dict[str, Any]:
+    """Poll ``/healthz`` on ``port`` until it answers 200; returns its JSON body."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(500):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        body: dict[str, Any] = await response.json()
+                        return body
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.02)
+    raise AssertionError("the bot never became healthy")
+
+
+class RunningBot:
+    """The real runner in a task, stopped by setting ``stop``."""
+
+    def __init__(self, settings: Settings, task: asyncio.Task[int], stop: asyncio.Event) -> None:
+        self.settings = settings
+        self.task = task
+        self.stop = stop
+
+    async def post(self, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET) -> int:
+        """Deliver ``update`` to the webhook with ``secret`` (None: no header); the status."""
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        url = f"http://127.0.0.1:{self.settings.port}{self.settings.webhook_path}"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json=update, headers=headers) as response,
+        ):
+            return response.status
+
+
+async def start_bot(settings: Settings, engine: Engine) -> RunningBot:
+    """Start the real runner with ``settings`` and wait until ``/healthz`` answers."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(settings, stop, host="127.0.0.1", engine=engine))
+    await wait_healthy(settings.port)
+    return RunningBot(settings, task, stop)
+
+
+@pytest.fixture
+async def webhook_bot(
+    fake: FakeTelegram, seed_index_dir: Path, warm_engine: Engine
+) -> AsyncIterator[RunningBot]:
+    """The real runner in webhook mode (secret ``WEBHOOK_SECRET``), registered with ``fake``."""
+    settings = make_settings(
+        fake,
+        seed_index_dir,
+        port=free_port(),
+        webhook_url="https://bot.example.com/telegram/hook",
+        webhook_secret=WEBHOOK_SECRET,
+    )
+    bot = await start_bot(settings, warm_engine)
+    await fake.wait_for(lambda: bool(fake.calls_to("setWebhook")), what="setWebhook")
+    yield bot
+    bot.stop.set()
+    assert await asyncio.wait_for(bot.task, 10) == 0
+
+
+async def spawn_serve(**env: str) -> asyncio.subprocess.Process:
+    """`python -m bot serve` in a child with ``env`` over :func:`child_env`; output piped."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        cwd=ROOT,
+        env={**child_env(), **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 def free_port() -> int:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -14,46 +12,27 @@ from tests.bot_fixtures import (
     ALICE,
     MOSCOW_TIMES_URL,
     RINGS_QUESTION,
-    ROOT,
     SEEDS,
     fake,
     free_port,
+    spawn_serve,
 )
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 __all__ = ["fake"]  # fixtures used by name
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TELEGRAM_", "NEWSBOT_"))
-    }
-    env.update({"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", **extra})
-    return env
-
-
 async def test_serve_stops_cleanly_on_sigterm_and_never_logs_the_token(
     fake: FakeTelegram, seed_index_copy: Path
 ) -> None:
     port = free_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "serve",
-        cwd=ROOT,
-        env=_env(
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_API_BASE_URL=fake.base_url,
-            NEWSBOT_INDEX_DIR=str(seed_index_copy),
-            NEWSBOT_SEEDS_DIR=str(SEEDS),
-            NEWSBOT_PORT=str(port),
-            NEWSBOT_LOG_LEVEL="DEBUG",
-        ),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    process = await spawn_serve(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        NEWSBOT_INDEX_DIR=str(seed_index_copy),
+        NEWSBOT_SEEDS_DIR=str(SEEDS),
+        NEWSBOT_PORT=str(port),
+        NEWSBOT_LOG_LEVEL="DEBUG",
     )
     try:
         await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")), 90, "polling to start")
@@ -82,16 +61,7 @@ async def test_serve_stops_cleanly_on_sigterm_and_never_logs_the_token(
 
 
 async def test_serve_with_invalid_settings_lists_every_problem() -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "serve",
-        cwd=ROOT,
-        env=_env(NEWSBOT_PORT="http", NEWSBOT_LOG_LEVEL="LOUD"),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await spawn_serve(NEWSBOT_PORT="http", NEWSBOT_LOG_LEVEL="LOUD")
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
 
     assert process.returncode == 2

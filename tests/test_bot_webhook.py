@@ -3,88 +3,33 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from bot.config import Settings
 from bot.health import HealthCheck
-from bot.runner import run
-from bot.webhook import SECRET_HEADER, SeenUpdates, WebServer
+from bot.webhook import SeenUpdates, WebServer
 from retrieval import Embedder, Engine
 from tests.bot_fixtures import (
     ALICE,
     GROUP,
     MOSCOW_TIMES_URL,
     RINGS_QUESTION,
+    WEBHOOK_SECRET,
+    RunningBot,
     fake,
     free_port,
     make_settings,
+    start_bot,
+    wait_healthy,
     warm_engine,
+    webhook_bot,
 )
 from tests.support.fake_telegram import FakeTelegram
 
-__all__ = ["fake", "warm_engine"]  # fixtures used by name
-
-SECRET = "test-webhook-secret_123"
-
-
-async def wait_healthy(port: int) -> dict[str, Any]:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(500):
-            try:
-                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status == 200:
-                        body: dict[str, Any] = await response.json()
-                        return body
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.02)
-    raise AssertionError("the bot never became healthy")
-
-
-class RunningBot:
-    def __init__(self, settings: Settings, task: asyncio.Task[int], stop: asyncio.Event) -> None:
-        self.settings = settings
-        self.task = task
-        self.stop = stop
-
-    async def post(self, update: dict[str, Any], secret: str | None = SECRET) -> int:
-        headers = {SECRET_HEADER: secret} if secret is not None else {}
-        url = f"http://127.0.0.1:{self.settings.port}{self.settings.webhook_path}"
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(url, json=update, headers=headers) as response,
-        ):
-            return response.status
-
-
-async def start_bot(settings: Settings, engine: Engine) -> RunningBot:
-    stop = asyncio.Event()
-    task = asyncio.create_task(run(settings, stop, host="127.0.0.1", engine=engine))
-    await wait_healthy(settings.port)
-    return RunningBot(settings, task, stop)
-
-
-@pytest.fixture
-async def webhook_bot(
-    fake: FakeTelegram, seed_index_dir: Path, warm_engine: Engine
-) -> AsyncIterator[RunningBot]:
-    settings = make_settings(
-        fake,
-        seed_index_dir,
-        port=free_port(),
-        webhook_url="https://bot.example.com/telegram/hook",
-        webhook_secret=SECRET,
-    )
-    bot = await start_bot(settings, warm_engine)
-    await fake.wait_for(lambda: bool(fake.calls_to("setWebhook")), what="setWebhook")
-    yield bot
-    bot.stop.set()
-    assert await asyncio.wait_for(bot.task, 10) == 0
+__all__ = ["fake", "warm_engine", "webhook_bot"]  # fixtures used by name
 
 
 async def test_webhook_is_registered_with_the_secret(
@@ -92,7 +37,7 @@ async def test_webhook_is_registered_with_the_secret(
 ) -> None:
     (call,) = fake.calls_to("setWebhook")
     assert call.params["url"] == "https://bot.example.com/telegram/hook"
-    assert call.params["secret_token"] == SECRET
+    assert call.params["secret_token"] == WEBHOOK_SECRET
     assert fake.calls_to("getUpdates") == []
     assert fake.calls_to("setMyCommands")
 
@@ -107,7 +52,7 @@ async def test_webhook_with_the_right_secret_is_answered(
 
 
 @pytest.mark.parametrize(
-    "secret", [None, "", "wrong", SECRET + "x"], ids=["none", "empty", "wrong", "longer"]
+    "secret", [None, "", "wrong", WEBHOOK_SECRET + "x"], ids=["none", "empty", "wrong", "longer"]
 )
 async def test_webhook_with_a_wrong_secret_is_forbidden(
     webhook_bot: RunningBot, fake: FakeTelegram, secret: str | None

@@ -7,26 +7,13 @@ throttle and flood limiter). The 60-second, 50-user run with figures is in tests
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from retrieval import Engine
-from tests.bot_fixtures import RINGS_QUESTION, fake, serving, warm_engine
+from tests.bot_fixtures import RINGS_QUESTION, fake, running_bot, warm_engine
 from tests.stress.harness import record_figures
 from tests.stress.load import run_load, summary
 from tests.support.fake_telegram import FakeTelegram
 
-__all__ = ["fake", "warm_engine"]
-
-
-@pytest.fixture
-async def running_bot(
-    fake: FakeTelegram, seed_index_dir: Path, warm_engine: Engine
-) -> AsyncIterator[FakeTelegram]:
-    async with serving(fake, seed_index_dir, warm_engine) as running:
-        yield running
+__all__ = ["fake", "running_bot", "warm_engine"]
 
 
 async def test_fifty_users_for_ten_seconds_lose_and_duplicate_nothing(

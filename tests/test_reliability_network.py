@@ -9,32 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from telegram import Bot
 from telegram.error import Conflict
 
-from retrieval import Engine
 from tests.bot_fixtures import (
     MOSCOW_TIMES_URL,
     RINGS_QUESTION,
     fake,
-    serving,
+    running_bot,
     warm_engine,
 )
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 
-__all__ = ["fake", "warm_engine"]
-
-
-@pytest.fixture
-async def bot(
-    fake: FakeTelegram, seed_index_dir: Path, warm_engine: Engine
-) -> AsyncIterator[FakeTelegram]:
-    async with serving(fake, seed_index_dir, warm_engine) as running:
-        yield running
+__all__ = ["fake", "running_bot", "warm_engine"]
 
 
 async def _flush_poll(fake: FakeTelegram) -> None:
@@ -55,6 +44,15 @@ async def _answered_once(fake: FakeTelegram, user: int, timeout: float = 30) -> 
     return elapsed
 
 
+def _inject(fake: FakeTelegram, method: str, fault: tuple[str, dict[str, object]]) -> None:
+    """Arm ``fault`` (a ``SEND_FAULTS`` or ``POLL_FAULTS`` value) for the next ``method`` calls."""
+    kind, options = fault
+    if kind == "reset":
+        fake.reset_next(method, **options)  # type: ignore[arg-type]
+    else:
+        fake.fail_next(method, **options)  # type: ignore[arg-type]
+
+
 SEND_FAULTS = {
     "429 retry_after 1, twice": ("fail", {"status": 429, "retry_after": 1, "times": 2}),
     "500 twice": ("fail", {"status": 500, "times": 2}),
@@ -66,14 +64,10 @@ SEND_FAULTS = {
 
 @pytest.mark.parametrize("fault", SEND_FAULTS.values(), ids=SEND_FAULTS.keys())
 async def test_send_message_faults_are_retried_and_the_reply_arrives_once(
-    bot: FakeTelegram, fault: tuple[str, dict[str, object]]
+    running_bot: FakeTelegram, fault: tuple[str, dict[str, object]]
 ) -> None:
-    kind, options = fault
-    if kind == "reset":
-        bot.reset_next("sendMessage", **options)  # type: ignore[arg-type]
-    else:
-        bot.fail_next("sendMessage", **options)  # type: ignore[arg-type]
-    await _answered_once(bot, 71_001)
+    _inject(running_bot, "sendMessage", fault)
+    await _answered_once(running_bot, 71_001)
 
 
 POLL_FAULTS = {
@@ -95,66 +89,64 @@ POLL_FAULTS = {
 
 @pytest.mark.parametrize("fault", POLL_FAULTS.values(), ids=POLL_FAULTS.keys())
 async def test_get_updates_faults_are_survived(
-    bot: FakeTelegram, fault: tuple[str, dict[str, object]]
+    running_bot: FakeTelegram, fault: tuple[str, dict[str, object]]
 ) -> None:
-    kind, options = fault
-    if kind == "reset":
-        bot.reset_next("getUpdates", **options)  # type: ignore[arg-type]
-    else:
-        bot.fail_next("getUpdates", **options)  # type: ignore[arg-type]
-    await _flush_poll(bot)
-    await _answered_once(bot, 72_001, timeout=60)
-    assert len([c for c in bot.calls_to("getUpdates") if c.status != 200]) >= int(
-        options["times"]  # type: ignore[call-overload]
+    _inject(running_bot, "getUpdates", fault)
+    await _flush_poll(running_bot)
+    await _answered_once(running_bot, 72_001, timeout=60)
+    assert len([c for c in running_bot.calls_to("getUpdates") if c.status != 200]) >= int(
+        fault[1]["times"]  # type: ignore[call-overload]
     )
 
 
-async def test_a_hanging_get_updates_times_out_and_polling_resumes(bot: FakeTelegram) -> None:
-    bot.delay_next("getUpdates", 60)
-    await _flush_poll(bot)
-    elapsed = await _answered_once(bot, 73_001, timeout=45)
+async def test_a_hanging_get_updates_times_out_and_polling_resumes(
+    running_bot: FakeTelegram,
+) -> None:
+    running_bot.delay_next("getUpdates", 60)
+    await _flush_poll(running_bot)
+    elapsed = await _answered_once(running_bot, 73_001, timeout=45)
     assert elapsed < 45
 
 
 async def test_faults_on_typing_and_inline_answers_do_not_cost_the_answer(
-    bot: FakeTelegram,
+    running_bot: FakeTelegram,
 ) -> None:
-    bot.fail_next("sendChatAction", status=500, times=5)
-    await _answered_once(bot, 74_001)
+    running_bot.fail_next("sendChatAction", status=500, times=5)
+    await _answered_once(running_bot, 74_001)
 
-    bot.fail_next("answerInlineQuery", status=502, description="Bad Gateway")
-    update = bot.inline_query(RINGS_QUESTION, user_id=74_002)
-    bot.enqueue(update)
-    await bot.wait_for(lambda: bool(bot.inline_answers), 30, "the inline answer")
+    running_bot.fail_next("answerInlineQuery", status=502, description="Bad Gateway")
+    update = running_bot.inline_query(RINGS_QUESTION, user_id=74_002)
+    running_bot.enqueue(update)
+    await running_bot.wait_for(lambda: bool(running_bot.inline_answers), 30, "the inline answer")
     await asyncio.sleep(0.5)
-    (answer,) = bot.inline_answers
+    (answer,) = running_bot.inline_answers
     assert answer["inline_query_id"] == update["inline_query"]["id"]
     assert answer["results"]
 
 
 async def test_a_reply_telegram_keeps_refusing_is_logged_and_the_bot_serves_on(
-    bot: FakeTelegram, caplog: pytest.LogCaptureFixture
+    running_bot: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bot.fail_next("sendMessage", status=500, times=8)  # the reply and the apology, retried
-    bot.enqueue(bot.private_message(RINGS_QUESTION, user_id=75_001))
-    await bot.wait_for(
-        lambda: len([c for c in bot.calls_to("sendMessage") if c.status == 500]) == 8, 60
+    running_bot.fail_next("sendMessage", status=500, times=8)  # the reply and the apology, retried
+    running_bot.enqueue(running_bot.private_message(RINGS_QUESTION, user_id=75_001))
+    await running_bot.wait_for(
+        lambda: len([c for c in running_bot.calls_to("sendMessage") if c.status == 500]) == 8, 60
     )
     # The fake has answered the 8th failure; the bot logs once it has read that answer.
-    await bot.wait_for(
+    await running_bot.wait_for(
         lambda: any("could not tell the user" in r.getMessage() for r in caplog.records),
         30,
         "the lost reply to be logged",
     )
-    assert bot.messages_to(75_001) == []
-    await _answered_once(bot, 75_002)
+    assert running_bot.messages_to(75_001) == []
+    await _answered_once(running_bot, 75_002)
 
 
 async def test_a_second_poller_causes_409s_that_are_logged_clearly_and_survived(
-    bot: FakeTelegram, caplog: pytest.LogCaptureFixture
+    running_bot: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    intruder = Bot(TOKEN, base_url=bot.base_url)
+    intruder = Bot(TOKEN, base_url=running_bot.base_url)
     conflicts = 0
     async with intruder:
         deadline = time.monotonic() + 3
@@ -164,8 +156,8 @@ async def test_a_second_poller_causes_409s_that_are_logged_clearly_and_survived(
                 await intruder.get_updates(timeout=1)
             except Conflict:
                 conflicts += 1
-    ours = [c for c in bot.calls_to("getUpdates") if c.status == 409]
-    assert ours, bot.describe_calls()
-    await _answered_once(bot, 76_001, timeout=60)
+    ours = [c for c in running_bot.calls_to("getUpdates") if c.status == 409]
+    assert ours, running_bot.describe_calls()
+    await _answered_once(running_bot, 76_001, timeout=60)
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert any("Another newsbot instance is polling with this token" in m for m in lines), lines

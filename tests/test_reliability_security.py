@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,6 @@ import pytest
 
 from bot.app import NewsbotApplication
 from bot.config import ANONYMOUS_ADMIN_ID
-from bot.runner import run
-from bot.webhook import SECRET_HEADER
-from retrieval import Engine
 from tests.bot_fixtures import (
     ADMIN_ID,
     ALICE,
@@ -31,28 +26,29 @@ from tests.bot_fixtures import (
     GROUP,
     MOSCOW_TIMES_URL,
     RINGS_QUESTION,
-    ROOT,
     SEEDS,
+    WEBHOOK_SECRET,
+    RunningBot,
     app,
     bot_settings,
     fake,
     free_port,
-    make_settings,
     process,
+    spawn_serve,
     warm_engine,
+    webhook_bot,
 )
-from tests.stress.harness import child_env
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 
-__all__ = ["app", "bot_settings", "fake", "warm_engine"]
+__all__ = ["app", "bot_settings", "fake", "warm_engine", "webhook_bot"]
 
-SECRET = "reliability-secret_42"
 TOKEN_SECRET_PART = TOKEN.split(":", 1)[1]
 
 
-async def _serve(fake: FakeTelegram, index_dir: Path, port: int, token: str = TOKEN) -> Any:
-    env = child_env()
-    env.update(
+async def _serve(
+    fake: FakeTelegram, index_dir: Path, port: int, token: str = TOKEN
+) -> asyncio.subprocess.Process:
+    return await spawn_serve(
         TELEGRAM_BOT_TOKEN=token,
         TELEGRAM_API_BASE_URL=fake.base_url,
         NEWSBOT_INDEX_DIR=str(index_dir),
@@ -60,16 +56,6 @@ async def _serve(fake: FakeTelegram, index_dir: Path, port: int, token: str = TO
         NEWSBOT_PORT=str(port),
         NEWSBOT_LOG_LEVEL="DEBUG",
         NEWSBOT_ADMIN_IDS=str(ADMIN_ID),
-    )
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "serve",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
     )
 
 
@@ -163,53 +149,25 @@ async def test_a_rejected_token_exits_1_without_printing_it(
 # --- webhook -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def webhook(
-    fake: FakeTelegram, seed_index_dir: Path, warm_engine: Engine
-) -> AsyncIterator[str]:
-    settings = make_settings(
-        fake,
-        seed_index_dir,
-        port=free_port(),
-        webhook_url="https://bot.example.com/hook",
-        webhook_secret=SECRET,
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(run(settings, stop, host="127.0.0.1", engine=warm_engine))
-    await fake.wait_for(lambda: bool(fake.calls_to("setWebhook")), 30, "setWebhook")
-    yield f"http://127.0.0.1:{settings.port}/hook"
-    stop.set()
-    assert await asyncio.wait_for(task, 30) == 0
-
-
-async def _post(url: str, update: dict[str, Any], secret: str | None) -> int:
-    headers = {SECRET_HEADER: secret} if secret is not None else {}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, json=update, headers=headers) as response,
-    ):
-        return response.status
-
-
 async def test_a_forbidden_delivery_does_not_use_up_the_update_id(
-    webhook: str, fake: FakeTelegram
+    webhook_bot: RunningBot, fake: FakeTelegram
 ) -> None:
     update = fake.private_message(RINGS_QUESTION)
-    for secret in (None, "", "wrong", SECRET.upper(), SECRET[:-1], "é" * 10):
-        assert await _post(webhook, update, secret) == 403
+    for secret in (None, "", "wrong", WEBHOOK_SECRET.upper(), WEBHOOK_SECRET[:-1], "é" * 10):
+        assert await webhook_bot.post(update, secret) == 403
     await asyncio.sleep(0.3)
     assert fake.messages_to(ALICE) == []
 
-    assert await _post(webhook, update, SECRET) == 200
+    assert await webhook_bot.post(update) == 200
     (reply,) = await fake.wait_for_messages(ALICE)
     assert MOSCOW_TIMES_URL in reply.links
 
 
 async def test_simultaneous_redeliveries_are_processed_once(
-    webhook: str, fake: FakeTelegram
+    webhook_bot: RunningBot, fake: FakeTelegram
 ) -> None:
     update = fake.private_message(RINGS_QUESTION)
-    statuses = await asyncio.gather(*(_post(webhook, update, SECRET) for _ in range(8)))
+    statuses = await asyncio.gather(*(webhook_bot.post(update) for _ in range(8)))
     assert statuses == [200] * 8
     await fake.wait_for_messages(ALICE)
     await asyncio.sleep(1.0)
