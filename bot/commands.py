@@ -146,8 +146,8 @@ async def unknown_command(update: Update, context: Context) -> None:
     )
 
 
-def _admin_refusal(update: Update, context: Context, command: str) -> str | None:
-    """Return a refusal unless the sender is a configured admin in a private chat."""
+async def _refused_unless_admin(update: Update, context: Context, command: str) -> bool:
+    """Refuse (and say so) unless the sender is a configured admin in a private chat."""
     services = get_services(context)
     message = update.effective_message
     user = update.effective_user
@@ -160,16 +160,15 @@ def _admin_refusal(update: Update, context: Context, command: str) -> str | None
         and user.id in services.settings.admin_ids
     )
     if allowed:
-        return None
+        return False
     services.counters["admin_refusals"] += 1
-    return _ADMIN_ONLY.format(command=command)
+    await reply(update, context, _ADMIN_ONLY.format(command=command))
+    return True
 
 
 async def stats(update: Update, context: Context) -> None:
     """/stats (admins only): index statistics and the bot's counters."""
-    refusal = _admin_refusal(update, context, "stats")
-    if refusal is not None:
-        await reply(update, context, refusal)
+    if await _refused_unless_admin(update, context, "stats"):
         return
     services = get_services(context)
     index_stats = await asyncio.to_thread(services.engine.stats)
@@ -182,9 +181,7 @@ async def stats(update: Update, context: Context) -> None:
 
 async def reload(update: Update, context: Context) -> None:
     """/reload (admins only): re-ingest the seeds folder while searches use the old index."""
-    refusal = _admin_refusal(update, context, "reload")
-    if refusal is not None:
-        await reply(update, context, refusal)
+    if await _refused_unless_admin(update, context, "reload"):
         return
     services = get_services(context)
     if services.reload_lock.locked():
