@@ -6,7 +6,7 @@ the embedding cache beside the index.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from retrieval.index.dense import ANN_THRESHOLD
 from retrieval.index.layout import EMBEDDING_CACHE
 from retrieval.index.manifest import Manifest
 from retrieval.index.writer import write_generation
-from retrieval.records import Article
+from retrieval.records import Article, IngestReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +68,33 @@ def build_generation(
         ann_threshold=ann_threshold,
     )
     return Built(manifest=manifest, passages=len(chunks), embedded=embedded)
+
+
+def merge_articles(
+    previous: Mapping[str, Article], loaded: Sequence[Article]
+) -> tuple[dict[str, Article], IngestReport]:
+    """Merge freshly loaded articles into the indexed ones, by source.
+
+    Returns:
+        The merged articles and a report of what was added, replaced and unchanged (an
+        article whose content hash is the same is kept as indexed).
+    """
+    merged = dict(previous)
+    added, replaced, unchanged = [], [], []
+    for article in loaded:
+        old = previous.get(article.source)
+        if old is None:
+            added.append(article.source)
+        elif old.content_hash == article.content_hash:
+            unchanged.append(article.source)
+            continue
+        else:
+            replaced.append(article.source)
+        merged[article.source] = article
+    report = IngestReport(
+        added=tuple(added),
+        replaced=tuple(replaced),
+        unchanged=tuple(unchanged),
+        notes=tuple(f"{a.source}: {n}" for a in loaded for n in a.notes),
+    )
+    return merged, report

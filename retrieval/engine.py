@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from retrieval.build import build_generation
+from retrieval.build import build_generation, merge_articles
 from retrieval.embedding.loader import load_embedder
 from retrieval.embedding.protocol import MODEL_SHA256, Embedder
 from retrieval.errors import IndexNotFoundError, IngestError, RetrievalError
@@ -41,7 +41,7 @@ DEFAULT_LOCK_TIMEOUT = 600.0
 
 
 class Engine:
-    """Question answering over an on-disk news index.
+    """Question answering over an on-disk news index: the facade, and the whole of its job.
 
     Create one with :meth:`open`. ``answer`` is thread-safe and may run while ``ingest`` or
     ``remove`` builds the next generation in another thread.
@@ -289,25 +289,8 @@ class Engine:
         loaded = load_articles(list(paths))
         with self._write_lock, write_lock(self.index_dir, timeout=self.lock_timeout):
             previous = {} if rebuild else self._articles_on_disk()
-            merged = dict(previous)
-            added, replaced, unchanged = [], [], []
-            for article in loaded.articles:
-                old = previous.get(article.source)
-                if old is None:
-                    added.append(article.source)
-                elif old.content_hash == article.content_hash:
-                    unchanged.append(article.source)
-                    continue
-                else:
-                    replaced.append(article.source)
-                merged[article.source] = article
-            report = IngestReport(
-                added=tuple(added),
-                replaced=tuple(replaced),
-                unchanged=tuple(unchanged),
-                skipped=loaded.skipped,
-                notes=tuple(f"{a.source}: {n}" for a in loaded.articles for n in a.notes),
-            )
+            merged, report = merge_articles(previous, loaded.articles)
+            report = replace(report, skipped=loaded.skipped)
             return self._commit(merged, report, started, progress=progress, force=rebuild)
 
     def remove(self, source: str) -> IngestReport:
@@ -347,7 +330,9 @@ class Engine:
         if self._has_index() and not report.changed and not force:
             if self._snapshot is None:
                 self.reload()
-            return _finish(report, started, passages=len(self.index.chunks), generation="")
+            return replace(
+                report, passages=len(self.index.chunks), seconds=time.perf_counter() - started
+            )
         built = build_generation(
             self.index_dir,
             articles,
@@ -356,12 +341,12 @@ class Engine:
             progress=progress,
         )
         self.reload()
-        return _finish(
+        return replace(
             report,
-            started,
             passages=built.passages,
-            generation=built.manifest.generation,
             embedded=built.embedded,
+            generation=built.manifest.generation,
+            seconds=time.perf_counter() - started,
         )
 
     def _has_index(self) -> bool:
@@ -370,20 +355,3 @@ class Engine:
         except RetrievalError:
             return False
         return True
-
-
-def _finish(
-    report: IngestReport, started: float, *, passages: int, generation: str, embedded: int = 0
-) -> IngestReport:
-    return IngestReport(
-        added=report.added,
-        replaced=report.replaced,
-        unchanged=report.unchanged,
-        removed=report.removed,
-        skipped=report.skipped,
-        notes=report.notes,
-        passages=passages,
-        embedded=embedded,
-        seconds=time.perf_counter() - started,
-        generation=generation,
-    )
