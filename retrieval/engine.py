@@ -345,6 +345,7 @@ class Engine:
             report,
             passages=built.passages,
             embedded=built.embedded,
+            sentences_embedded=built.sentences_embedded,
             generation=built.manifest.generation,
             seconds=time.perf_counter() - started,
         )

@@ -24,6 +24,9 @@ class Article:
         related_links: Other URLs found in the file (related articles, social posts).
         content_hash: SHA-256 of the raw file bytes; a changed file gets a new hash.
         notes: Remarks for the ingest report (for example a non-UTF-8 fallback decode).
+        origin: Where it was read from (a file's absolute path, ``#N`` for a record, or the
+            URL it was fetched from), so that the index can be rebuilt from its sources.
+        byline: The author(s), when the source names them.
     """
 
     source: str
@@ -35,6 +38,8 @@ class Article:
     related_links: tuple[str, ...] = ()
     content_hash: str = ""
     notes: tuple[str, ...] = field(default=())
+    origin: str | None = None
+    byline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +232,7 @@ class IngestReport:
         notes: Remarks on ingested files (for example a non-UTF-8 decode).
         passages: Passages in the new index.
         embedded: Passages that had to be embedded (the rest came from the cache).
+        sentences_embedded: Sentences embedded for key-sentence choice (the rest were cached).
         seconds: Wall time of the ingest.
         generation: The live generation afterwards ("" when the index was left as it was).
     """
@@ -239,6 +245,7 @@ class IngestReport:
     notes: tuple[str, ...] = ()
     passages: int = 0
     embedded: int = 0
+    sentences_embedded: int = 0
     seconds: float = 0.0
     generation: str = ""
 
