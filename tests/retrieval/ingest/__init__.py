@@ -1,0 +1,1 @@
+"""Tests of retrieval.ingest: fetching, feeds, page reading and polling schedules."""
