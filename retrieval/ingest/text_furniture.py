@@ -10,7 +10,7 @@ judged, so a story sentence that happens to mention a newsletter is kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -65,6 +65,7 @@ _PATTERNS = tuple(
         r"^(?:advertisement|advertising|sponsored(?: content| post)?|paid (?:content|post)|ad"
         r"|story continues below(?: advertisement)?|article continues (?:below|after"
         r" (?:this )?advertisement))\W*$",
+        r"^the post .{1,300} appeared first on .{1,100}$",
         r"^follow (?:us|\w+) on (?:facebook|twitter|x|instagram|tiktok|threads|linkedin|youtube)",
         r"\b(?:advertising|affiliate|editorial) (?:disclosure|disclaimer)\b"
         r"|\bwe may (?:earn|receive) (?:a )?(?:commission|compensation)\b",
@@ -160,9 +161,3 @@ def _is_share_bar(text: str) -> bool:
 
 def _is_headline_like(text: str) -> bool:
     return len(text) <= _FOLLOWER_MAX and not _SENTENCE_END.search(text)
-
-
-def blocks_text(blocks: Iterable[Block]) -> Iterator[str]:
-    """Yield the text of each block (for joining into paragraphs)."""
-    for block in blocks:
-        yield block.text
