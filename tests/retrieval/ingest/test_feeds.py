@@ -97,6 +97,17 @@ async def test_a_new_story_appears_in_the_next_poll(site: NewsSite, fetcher: Fet
     assert len(feed.items) == 4
 
 
+async def test_a_removed_story_is_gone_and_leaves_the_feed(
+    site: NewsSite, fetcher: Fetcher
+) -> None:
+    site.remove_story("council-budget")
+    page = await fetcher.fetch(site.url("/news/council-budget"))
+    assert page.gone and not page.ok
+    result = await fetcher.fetch(site.url("/feeds/rdf.xml"), accept="feed")
+    feed = parse_feed(result.body, url=result.final_url)
+    assert [item.title for item in feed.items] == [TITLES[0], TITLES[2]]
+
+
 async def test_a_malformed_feed_still_gives_its_readable_items(
     site: NewsSite, fetcher: Fetcher
 ) -> None:

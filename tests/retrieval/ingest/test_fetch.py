@@ -462,8 +462,12 @@ async def test_robots_txt_is_obeyed_for_pages_and_read_once_per_site(
     assert unchecked.status == 200
 
 
-async def test_a_missing_robots_txt_allows_everything(fetcher: Fetcher) -> None:
-    async with NewsSite(robots_txt=None) as open_site:
+@pytest.mark.parametrize("status", [404, 403, 401])
+async def test_a_missing_or_forbidden_robots_txt_allows_everything(
+    fetcher: Fetcher, status: int
+) -> None:
+    async with NewsSite() as open_site:
+        open_site.robots_status = status
         result = await fetcher.fetch(open_site.url("/private/secret-story"))
     assert result.status == 200
 
