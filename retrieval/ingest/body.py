@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 import zlib
+from collections.abc import AsyncIterator
 
 _CHUNK_LIMIT = 64 * 1024
 _SNIFF_BYTES = 4096
@@ -116,6 +117,41 @@ class BoundedDecoder:
             raise BodyTooLargeError(self._size)
         if output:
             self._parts.append(output)
+
+
+async def read_limited(
+    chunks: AsyncIterator[bytes],
+    *,
+    content_encoding: str | None,
+    content_length: int | None,
+    max_bytes: int,
+) -> bytes:
+    """Read and decode a streamed body, stopping as soon as it passes ``max_bytes``.
+
+    Args:
+        chunks: The body as it arrives (compressed, if ``content_encoding`` says so).
+        content_encoding: The Content-Encoding header, or None.
+        content_length: The Content-Length header, or None; too large fails before reading.
+        max_bytes: The most bytes accepted, compressed or decompressed.
+
+    Returns:
+        The decoded body.
+
+    Raises:
+        BodyTooLargeError: The body, before or after decompression, passes ``max_bytes``.
+        UnsupportedEncodingError: The encoding is not gzip, deflate or identity.
+        zlib.error: The compressed data is corrupt.
+    """
+    if content_length is not None and content_length > max_bytes:
+        raise BodyTooLargeError(content_length)
+    decoder = BoundedDecoder(content_encoding, max_bytes=max_bytes)
+    received = 0
+    async for chunk in chunks:
+        received += len(chunk)
+        if received > max_bytes:
+            raise BodyTooLargeError(received)
+        decoder.feed(chunk)
+    return decoder.result()
 
 
 def detect_charset(body: bytes, declared: str | None) -> str:

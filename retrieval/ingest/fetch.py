@@ -18,15 +18,16 @@ from typing import Literal, Self
 import aiohttp
 from yarl import URL
 
+from retrieval.ingest import fetch_errors as messages
 from retrieval.ingest.addresses import AddressGuard, HostResolver, RefusedConnectError
 from retrieval.ingest.addresses import system_resolve as _system_resolve
 from retrieval.ingest.body import (
     BodyTooLargeError,
-    BoundedDecoder,
     UnsupportedEncodingError,
     body_fits,
     declared_type_fits,
     detect_charset,
+    read_limited,
 )
 from retrieval.ingest.fetch_errors import FetchFailedError, FetchRefusedError
 from retrieval.ingest.fetch_models import (
@@ -51,7 +52,6 @@ _ACCEPT_HEADERS = {
 }
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
-_WHAT = {"page": "a web page", "feed": "an RSS or Atom feed", "robots": "robots.txt"}
 _Kind = Literal["page", "feed", "robots"]
 
 
@@ -108,7 +108,8 @@ class Fetcher:
             auto_decompress=False,
             cookie_jar=aiohttp.DummyCookieJar(),
             timeout=aiohttp.ClientTimeout(total=None),
-            headers={"User-Agent": self.policy.user_agent},
+            # Only what BoundedDecoder decodes, whatever codecs aiohttp could offer.
+            headers={"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
         )
         return self
@@ -167,11 +168,7 @@ class Fetcher:
                 hop = _Hop(url=_parse_url(url), kind=kind, budget=budget)
                 return await self._follow(hop, url, headers, check_robots=check_robots)
         except TimeoutError as exc:
-            raise FetchFailedError(
-                f"gave up on {url} after the {timeout:g} s time limit for one fetch; "
-                "the site is too slow, try again later",
-                url=url,
-            ) from exc
+            raise messages.timed_out(url, timeout) from exc
 
     async def _follow(
         self, hop: _Hop, url: str, headers: dict[str, str], *, check_robots: bool
@@ -186,17 +183,9 @@ class Fetcher:
             if isinstance(target, FetchResult):
                 return target
             if str(target) in hop.visited:
-                raise FetchFailedError(
-                    f"redirect loop: {hop.url} sends us back to {target}; the site is "
-                    "misconfigured, try again later",
-                    url=str(hop.url),
-                )
+                raise messages.redirect_loop(str(hop.url), str(target))
             hop.url = target
-        raise FetchFailedError(
-            f"{url} redirects more than {max_redirects} times (the redirect limit); "
-            "give the final address instead",
-            url=url,
-        )
+        raise messages.too_many_redirects(url, max_redirects)
 
     async def _request(self, hop: _Hop, url: str, headers: dict[str, str]) -> FetchResult | URL:
         """Send one request; return the result, or the URL a redirect points to."""
@@ -216,14 +205,20 @@ class Fetcher:
                     if response.status in _REDIRECTS and location:
                         return _redirect_target(hop, response.status, location)
                     return await self._result(hop, url, response)
-            except FetchRefusedError as exc:
+            except FetchRefusedError as exc:  # the resolver's refusals name only the host
                 raise FetchRefusedError(str(exc), url=str(hop.url)) from exc
+            except FetchFailedError as exc:
+                if exc.url == str(hop.url):
+                    raise
+                raise FetchFailedError(
+                    str(exc), url=str(hop.url), retry_after=exc.retry_after
+                ) from exc
             except aiohttp.ClientConnectorError as exc:
                 if isinstance(exc.os_error, RefusedConnectError):
                     raise FetchRefusedError(str(exc.os_error), url=str(hop.url)) from exc
-                raise _failure(hop.url, exc) from exc
+                raise messages.connection_failed(str(hop.url), exc) from exc
             except (aiohttp.ClientError, zlib.error) as exc:
-                raise _failure(hop.url, exc) from exc
+                raise messages.connection_failed(str(hop.url), exc) from exc
 
     async def _result(self, hop: _Hop, url: str, response: aiohttp.ClientResponse) -> FetchResult:
         status = response.status
@@ -255,49 +250,26 @@ class Fetcher:
 
     async def _read_body(self, hop: _Hop, response: aiohttp.ClientResponse) -> bytes:
         limit = self.policy.robots_max_bytes if hop.kind == "robots" else self.policy.max_bytes
-        too_large = FetchFailedError(
-            f"{hop.url} is larger than the {_megabytes(limit)} limit (counted after "
-            "decompression); it is not a news article or feed we can read",
-            url=str(hop.url),
-        )
-        if response.content_length is not None and response.content_length > limit:
-            raise too_large
         try:
-            decoder = BoundedDecoder(response.headers.get("Content-Encoding"), max_bytes=limit)
-            received = 0
-            async for chunk in response.content.iter_any():
-                received += len(chunk)
-                if received > limit:
-                    raise too_large
-                decoder.feed(chunk)
+            return await read_limited(
+                response.content.iter_any(),
+                content_encoding=response.headers.get("Content-Encoding"),
+                content_length=response.content_length,
+                max_bytes=limit,
+            )
         except BodyTooLargeError as exc:
-            raise too_large from exc
+            raise messages.too_large(str(hop.url), limit) from exc
         except UnsupportedEncodingError as exc:
-            raise FetchFailedError(
-                f"{hop.url} is sent with the content encoding {exc}, which newsbot cannot "
-                "decode; try another address for it",
-                url=str(hop.url),
-            ) from exc
+            raise messages.unsupported_encoding(str(hop.url), str(exc)) from exc
         except zlib.error as exc:
-            raise FetchFailedError(
-                f"{hop.url} sent a corrupt compressed body ({exc}); try again later",
-                url=str(hop.url),
-            ) from exc
-        return decoder.result()
+            raise messages.corrupt_body(str(hop.url), exc) from exc
 
     async def _check_url(self, url: URL) -> None:
         host = url.host
         if url.scheme not in ("http", "https") or not host:
-            raise FetchRefusedError(
-                f"{url} is not a web address newsbot fetches; give an http:// or https:// URL",
-                url=str(url),
-            )
+            raise messages.not_a_web_address(str(url))
         if url.user is not None or url.password is not None:
-            raise FetchRefusedError(
-                f"{url.with_user(None)} carries a user name or password; newsbot does not "
-                "send credentials, give the public address",
-                url=str(url.with_user(None)),
-            )
+            raise messages.carries_credentials(str(url.with_user(None)))
         await self._guard.vet(host, url.port or 0, url=str(url))
 
     async def _load_robots(self, robots_url: URL) -> RobotsResponse:
@@ -315,19 +287,14 @@ def _parse_url(url: str) -> URL:
     try:
         return URL(url)
     except (ValueError, TypeError) as exc:
-        raise FetchRefusedError(
-            f"{url!r} is not a valid web address; give an http:// or https:// URL", url=url
-        ) from exc
+        raise messages.invalid_url(url) from exc
 
 
 def _redirect_target(hop: _Hop, status: int, location: str) -> URL:
     try:
         target = hop.url.join(URL(location))
     except ValueError as exc:
-        raise FetchFailedError(
-            f"{hop.url} redirects to an invalid address ({location!r}); try again later",
-            url=str(hop.url),
-        ) from exc
+        raise messages.invalid_redirect(str(hop.url), location) from exc
     if hop.permanent and status in _PERMANENT:
         hop.moved_to = str(target)
     else:
@@ -338,31 +305,10 @@ def _redirect_target(hop: _Hop, status: int, location: str) -> URL:
 def _check_declared_type(hop: _Hop, media_type: str | None) -> None:
     if hop.kind == "robots" or declared_type_fits(hop.kind, media_type):
         return
-    raise FetchFailedError(
-        f"{hop.url} is {media_type}, not {_WHAT[hop.kind]}; give the address of {_WHAT[hop.kind]}",
-        url=str(hop.url),
-    )
+    raise messages.wrong_type(str(hop.url), media_type, hop.kind)
 
 
 def _check_sniffed_type(hop: _Hop, media_type: str | None, body: bytes) -> None:
     if hop.kind == "robots" or body_fits(hop.kind, media_type, body):
         return
-    shown = media_type or "sent without a content type"
-    raise FetchFailedError(
-        f"{hop.url} ({shown}) does not look like {_WHAT[hop.kind]}; give the address of "
-        f"{_WHAT[hop.kind]}",
-        url=str(hop.url),
-    )
-
-
-def _failure(url: URL, exc: BaseException) -> FetchFailedError:
-    reason = str(exc) or type(exc).__name__
-    return FetchFailedError(
-        f"could not fetch {url}: {reason}; check the address or try again later", url=str(url)
-    )
-
-
-def _megabytes(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.3g} MB"
-    return f"{size / 1024:.0f} KB"
+    raise messages.unrecognised_body(str(hop.url), media_type, hop.kind)
