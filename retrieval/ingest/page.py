@@ -80,10 +80,15 @@ def read_page(html: str, *, url: str) -> PageArticle:
     tree = parse_html(html)
     json_ld = read_json_ld(tree)
     metadata = read_metadata(tree, html=html, url=url, json_ld=json_ld)
-    blocks = remove_text_furniture(_story_blocks(tree, url))
-    body = remove_text_furniture(_article_body(json_ld))
+    names = [*metadata.authors, *([metadata.site_name] if metadata.site_name else [])]
+    blocks = remove_text_furniture(_story_blocks(tree, url), names=names)
+    body = remove_text_furniture(_article_body(json_ld), names=names)
     if _length(body) > _ARTICLE_BODY_GAIN * _length(blocks) + _ARTICLE_BODY_MIN_EXTRA:
         blocks = body
+    headlines = [
+        metadata.title or "",
+        *(" ".join(h.text_content().split()) for h in tree.iter("h1")),
+    ]
     return PageArticle(
         url=metadata.canonical_url,
         fetched_url=url,
@@ -91,7 +96,7 @@ def read_page(html: str, *, url: str) -> PageArticle:
         site_name=metadata.site_name,
         authors=metadata.authors,
         published=metadata.published,
-        paragraphs=tuple(_without_title(blocks, metadata.title)),
+        paragraphs=tuple(_without_headline(blocks, headlines)),
     )
 
 
@@ -168,10 +173,11 @@ def _article_body(json_ld: JsonLd) -> list[Block]:
     return [Block(kind="paragraph", text=line) for line in lines if line]
 
 
-def _without_title(blocks: list[Block], title: str | None) -> Iterator[str]:
-    title_key = _key(title or "")
+def _without_headline(blocks: list[Block], headlines: list[str]) -> Iterator[str]:
+    """The blocks' text, without the headline repeated at the top of the story."""
+    keys = {_key(headline) for headline in headlines} - {""}
     for index, block in enumerate(blocks):
-        if index < _TITLE_ZONE and title_key and _key(block.text) == title_key:
+        if index < _TITLE_ZONE and _key(block.text) in keys:
             continue
         yield block.text
 

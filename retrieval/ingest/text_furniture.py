@@ -10,7 +10,7 @@ judged, so a story sentence that happens to mention a newsletter is kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,25 +33,29 @@ _PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         # newsletter and alert sign-ups
-        r"\b(?:sign[- ]?up|subscribe|register|join)\b.{0,150}\b(?:newsletters?|inbox|e-?mails?"
-        r"|alerts?|briefing|digest)\b",
+        r"\b(?:sign(?:ing)?[- ]?up|subscrib(?:e|ing)|register|join)\b.{0,150}\b(?:newsletters?"
+        r"|inbox)\b",
+        r"\b(?:sign[- ]?up|subscribe)\b (?:now |today |here )?(?:for|to) (?:our|the free|free"
+        r"|a free)\b.{0,100}\b(?:e-?mails?|alerts?|briefing|digest|updates)\b",
         r"\bnewsletters?\b.{0,150}\b(?:sign[- ]?up|subscribe|inbox)\b",
         r"\bdelivered (?:straight |directly |right )?to your inbox\b",
-        r"\bnever miss (?:a|the|another)\b",
+        r"\bnever miss (?:a|the latest|another) (?:story|stories|news|update|headline)",
         # paywall prompts
         r"\b(?:subscribe|subscription|subscribers?)\b.{0,100}\b(?:continue reading|keep"
         r" reading|read (?:the|this) (?:full|whole|rest)|unlimited (?:digital )?access)\b",
-        r"\balready (?:a |an )?(?:subscriber|member|have an account)\b",
+        r"\balready (?:a |an )?subscriber\b|\balready have an account\b|\balready a member\?",
         r"\b(?:log|sign) ?in to (?:continue|read|keep reading|comment)\b",
         r"\bthis (?:story|article|content) is (?:only )?(?:available )?(?:for|to) (?:subscribers"
         r"|members)\b",
         # cookie notices
-        r"\bcookies?\b.{0,200}\b(?:consent|agree|accept|preferences|settings|personali[sz])",
+        r"\b(?:we|this (?:site|website)|our (?:site|website|partners)) (?:and our partners )?"
+        r"uses? cookies\b|\bcookie (?:policy|settings|preferences|notice|consent)\b"
+        r"|\b(?:accept|allow|reject|manage) (?:all |our )?cookies\b",
         # agency copyright and credits
         r"^copyright\b.{0,80}\d{4}|\ball rights reserved\b",
         r"\bmay not be (?:published|reproduced|copied),? broadcast",
-        r"^\(?(?:additional )?(?:reporting|writing|editing|compiled|contributing|contributions)"
-        r" (?:by|from)\b",
+        r"^\(?reporting by .{2,80}; (?:additional reporting|editing|writing) by .{2,120}$",
+        r"^\(?(?:additional reporting|editing|writing|compiled) by [^.]{2,60}\)?\.?$",
         r"\bcontributed (?:to )?this (?:report|story|article)\W*$",
         r"^(?:by )?[\w.'’ -]{2,60}(?:,|\||/| for| of)\s*(?:the )?(?:associated press|reuters|afp"
         r"|agence france-presse|bloomberg|press association|pa media|ap|dpa|efe|ansa|upi)\W*$",
@@ -73,14 +77,17 @@ _PATTERNS = tuple(
 )
 _CREDIT_LINE = re.compile(
     r"\(?(?:(?:featured|top|lead|file|cover|header|main) )?(?:photo(?:graph)?s?|images?"
-    r"|pictures?|video|illustration|graphic|credit|picture credit)(?: by| credit| courtesy"
-    r"(?: of)?)?\s*[:©|/]?\s+.{1,80}|\(?(?:ap|afp|reuters|getty images|epa|pa|shutterstock"
-    r"|alamy)(?: photo)?(?:/[\w .'’-]+)?\)?|©.{1,80}",
+    r"|pictures?|video|illustration|graphic|picture credit|credit)(?:\s*(?:by|credit|courtesy"
+    r"(?: of)?)\s*:?|\s*[:©|/])\s*.{1,80}|\(?(?:ap|afp|reuters|getty images|epa|pa"
+    r"|shutterstock|alamy)(?: photo)?(?:/[\w .'’-]+)?\)?|©.{1,80}",
     re.IGNORECASE,
 )
+# A caption's credit closing a short paragraph: "(Photo: X)", "(AP Photo/X)", "(X/Getty Images)".
 _CAPTION_CREDIT = re.compile(
-    r"\((?=[^()]*(?:photo|image|picture|getty|credit|file|pool|afp|reuters|\bepa\b|\bap\b"
-    r"|shutterstock|alamy|courtesy|via\b))[^()]{2,100}\)\W*$",
+    r"\((?:(?:ap |afp |reuters |file |pool )?photo(?:graph)?|image|picture|courtesy|credit"
+    r"|getty|reuters|afp|ap|epa|pa|shutterstock|alamy)\b[^()]{0,100}\)\W*$"
+    r"|\([^()]{2,80}/(?:getty images|ap|afp|reuters|epa|shutterstock|alamy|pa|bloomberg)"
+    r"[^()]{0,20}\)\W*$",
     re.IGNORECASE,
 )
 _INLINE_CREDIT = re.compile(
@@ -95,6 +102,25 @@ _LIST_OPENER = re.compile(
     r"|latest (?:news|stories|headlines)|editor'?s picks?|in other news)\s*:?",
     re.IGNORECASE,
 )
+# "By Jane Doe, Reuters", "By Jane Doe and John Roe | March 3, 2024": capitalised names, then
+# nothing or a separator, and no full stop. Case-sensitive, so that "By Tuesday evening the
+# quay..." and "By Christmas, the ferry will run hourly." stay sentences.
+_NAME = r"(?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w.'’-]*"
+_BYLINE = re.compile(
+    rf"(?:By|BY|by) {_NAME}(?:(?:,| and| AND| &) {_NAME})*(?:\s*[,|·•–—-]\s*.{{0,80}})?(?<![.!?])"
+)
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A line that is only a date, maybe labelled and timed: "Updated: March 3, 2024 10:15 am EST".
+_DATE_LINE = re.compile(
+    r"(?:(?:published|updated|posted|last updated|first published)(?: on)?:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s*)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})"
+    r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\W*",
+    re.IGNORECASE,
+)
+_NOT_KEY = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
@@ -111,7 +137,7 @@ class Block:
     text: str
 
 
-def remove_text_furniture(blocks: Iterable[Block]) -> list[Block]:
+def remove_text_furniture(blocks: Iterable[Block], *, names: Collection[str] = ()) -> list[Block]:
     """Drop furniture blocks and strip photo credits from the rest.
 
     A line opening a list of links ("Related stories", "Most read") is dropped with the
@@ -119,10 +145,12 @@ def remove_text_furniture(blocks: Iterable[Block]) -> list[Block]:
 
     Args:
         blocks: The story's blocks in page order.
+        names: The page's authors and outlet: a block that is just one of them is a byline.
 
     Returns:
         The blocks to keep, in order.
     """
+    name_keys = {_key(name) for name in names} - {""}
     kept: list[Block] = []
     in_list = False
     for block in blocks:
@@ -130,8 +158,10 @@ def remove_text_furniture(blocks: Iterable[Block]) -> list[Block]:
         if in_list and (block.kind == "item" or _is_headline_like(text)):
             continue
         in_list = _LIST_OPENER.fullmatch(text) is not None
-        if in_list or is_furniture(text):
+        if in_list or is_furniture(text) or _key(_BY.sub("", text)) in name_keys:
             continue
+        if block.kind != "cell" and not any(char.isalpha() for char in text):
+            continue  # slide counters ("2/5"), stray punctuation
         text = _INLINE_CREDIT.sub("", text).strip()
         if text:
             kept.append(Block(kind=block.kind, text=text))
@@ -150,6 +180,8 @@ def is_furniture(text: str) -> bool:
         return True
     if len(text) <= _CAPTION_MAX and _CAPTION_CREDIT.search(text):
         return True
+    if _BYLINE.fullmatch(text) or _DATE_LINE.fullmatch(text):
+        return True
     return any(pattern.search(text) for pattern in _PATTERNS)
 
 
@@ -161,3 +193,7 @@ def _is_share_bar(text: str) -> bool:
 
 def _is_headline_like(text: str) -> bool:
     return len(text) <= _FOLLOWER_MAX and not _SENTENCE_END.search(text)
+
+
+def _key(text: str) -> str:
+    return _NOT_KEY.sub("", text.casefold())

@@ -312,6 +312,17 @@ def test_an_unknown_date_stays_unknown_and_a_url_date_is_used() -> None:
     assert dated.published == date(2022, 7, 4)
 
 
+def test_the_headline_bylines_and_slide_counters_do_not_open_the_story() -> None:
+    head = '<meta property="og:title" content="Quay to close">'
+    html = page_html(head=head).replace(
+        "<h1>Quay closes</h1>", "<h1>Quay closes</h1><p>1/5</p><p>Maria Keane</p>"
+    )
+    html = html.replace("<title>", '<meta name="author" content="Maria Keane"><title>')
+    page = read_page(html, url="https://news.example/s")
+    assert page.title == "Quay to close" and page.authors == ("Maria Keane",)
+    assert page.paragraphs[0].startswith("The harbour authority said on Tuesday")
+
+
 @pytest.mark.parametrize(
     "html", ["", "<<<>>>", "\x00\x01 binary", "<html>", "<?xml version='1.0'?><p>x</p>"]
 )
@@ -387,6 +398,17 @@ def test_a_misleading_class_on_the_story_container_does_not_remove_the_story(
         "Share this article: Facebook Twitter WhatsApp Email",
         "Share on Facebook Share on X Copy link",
         "Sign up for our free daily newsletter to get the latest headlines in your inbox.",
+        "Never miss the latest news by signing up to our newsletter today!",
+        "This site uses cookies and similar technologies to personalise content and ads.",
+        "Sign up for our free breaking news alerts.",
+        "(Reporting by Jo Bloggs in London; Editing by Ann Other)",
+        "Fishermen unload the catch at dawn. (Tom Reyes/Getty Images)",
+        "By Evan Symon, August 14, 2020 2:30 pm",
+        "By Nada Tawfik, BBC News, New York",
+        "BY JANE DOE AND JOHN ROE",
+        "November 08, 2023",
+        "Updated: March 3, 2024 10:15 am EST",
+        "Published 14 March 2024",
         "Subscribe to continue reading. Already a subscriber? Log in",
         "We use cookies to improve your experience. By continuing you agree to our cookie policy.",
         "(Photo: Jane Roe/Getty Images)",
@@ -420,6 +442,16 @@ def test_furniture_paragraphs_are_recognised(text: str) -> None:
         "Share prices of the ferry company fell 4 per cent on Tuesday.",
         "By Tuesday evening the harbour master had reopened the north quay.",
         '"Related matters will be discussed next week," the leader said.',
+        "Residents can sign up for flood alerts on the council website.",
+        "The mayor said she would never miss a council meeting again.",
+        "She was already a member of the party when the vote was held.",
+        "The bakery's cookies were so popular that customers had to accept a two-hour wait.",
+        "Reporting by the BBC found that the council had overspent by £2m.",
+        "By Christmas, the ferry will run hourly.",
+        "By 2030 the quay will be rebuilt.",
+        "On March 3, 2024 the quay closed.",
+        "Photos of the flooded quay were shared widely on Tuesday night.",
+        "The figures were wrong, the mayor's office said (via a spokesperson).",
         "The Associated Press reported that the quay would close.",
         "A" * 500 + " subscribe to our newsletter",  # too long to be a prompt
     ],
