@@ -7,11 +7,13 @@ import shutil
 from pathlib import Path
 
 from benchmarks.results import CACHE_DIR, DATA_DIR, ROOT
+from bot.view import describe_ingest
 from retrieval import Embedder, Engine
-from retrieval.article import Article
 from retrieval.errors import RetrievalError
-from retrieval.index import current_generation, load_index
-from retrieval.ingest import load_articles
+from retrieval.index.layout import current_generation
+from retrieval.index.loader import load_index
+from retrieval.ingest.load import load_articles
+from retrieval.records import Article
 
 BBC = DATA_DIR / "bbc"
 BBC_QUESTIONS = ROOT / "benchmarks" / "data" / "bbc_questions.jsonl"
@@ -75,7 +77,7 @@ def bbc_index(
         else:
             how = "ingested"
         report = Engine(target, embedder=embedder).ingest([corpus], progress=not quick)
-        how += f"; ingest: {report.summary()}"
+        how += f"; ingest: {describe_ingest(report)}"
     return target, how
 
 

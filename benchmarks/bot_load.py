@@ -2,7 +2,8 @@
 
 Run ``python -m benchmarks.bot_load`` (``--quick``: one question per user).
 
-The Application comes from ``bot.app.build_application`` over an engine of the seed index and
+The Application comes from ``bot.telegram.app.build_application`` over an engine of the seed
+index and
 polls the fake Bot API server of ``tests/support/fake_telegram.py`` over HTTP on 127.0.0.1,
 exactly as it polls Telegram. Each simulated user sends a question, waits for the reply, then
 sends the next (a closed loop). A reply's latency runs from the moment its update is queued
@@ -30,10 +31,10 @@ from telegram.ext import AIORateLimiter
 
 from benchmarks.news import SEED_QUESTIONS, SEEDS, load_questions
 from benchmarks.results import CACHE_DIR, RESULTS_DIR, summarize_ms, write_result
-from bot.app import build_application
-from bot.config import Settings
+from bot.settings import Settings
+from bot.telegram.app import build_application
 from retrieval import Engine
-from retrieval.default_embedder import load_default_embedder
+from retrieval.embedding.loader import load_embedder
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 USERS = 50
@@ -117,7 +118,7 @@ async def load_run(
 async def main_async(*, per_user: int, quick: bool) -> dict[str, Any]:
     """Build the seed engine, warm it, then run both configurations."""
     # The product's embedder: questions on ONNX Runtime, passages (the seed ingest) on torch.
-    embedder = load_default_embedder(CACHE_DIR / "onnx")
+    embedder = load_embedder(cache_dir=CACHE_DIR)
     questions = [q["question"] for q in load_questions(SEED_QUESTIONS)]
     if quick:
         questions = questions[::3]
@@ -139,7 +140,7 @@ async def main_async(*, per_user: int, quick: bool) -> dict[str, Any]:
         ]
     return {
         "questions": len(questions),
-        "embedder": "retrieval.default_embedder (questions on ONNX Runtime)",
+        "embedder": "retrieval.embedding.loader (questions on ONNX Runtime)",
         "engine_answer_ms_direct_warm": round(direct * 1000, 2),
         "engine_answer_ceiling_questions_per_s": round(1 / direct, 1),
         "shipped": runs[0],

@@ -1,6 +1,6 @@
 """Rankings from score matrices: dense, BM25, RRF and the product's convex fusion.
 
-``convex_rankings`` reproduces ``retrieval.search.hybrid_search`` without a ``LoadedIndex``:
+``convex_rankings`` reproduces ``retrieval.query.search.hybrid_search`` without a ``LoadedIndex``:
 candidates are the union of the dense top-``candidates`` and the BM25 top-``candidates``
 (documents with a positive BM25 score), each scored ``w * cosine + (1 - w) * bm25 / max bm25``.
 The SciFact benchmark checks it against the real ``hybrid_search`` over a real index.

@@ -30,8 +30,8 @@ from benchmarks.results import RESULTS_DIR, ROOT, summarize_ms, write_result
 from benchmarks.vector_cache import cached_vectors
 from retrieval import Answer, Embedder, Engine, load_embedder
 from retrieval.chunking import split_article
-from retrieval.lexical import LexicalIndex
-from retrieval.search import CANDIDATES, DENSE_WEIGHT
+from retrieval.index.sparse import LexicalIndex
+from retrieval.query.search import CANDIDATES, DENSE_WEIGHT
 
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 SEEDS = ROOT / "seeds"

@@ -5,7 +5,8 @@ RSS in ``benchmarks/results/scale-<size>.json`` belongs to that size alone). Que
 embedded as the product does (ONNX Runtime); ``--torch`` measures the torch peer instead
 (``scale-<size>-torch.json``).
 
-The index is a real generation written by ``retrieval.index.write_generation``: the whole BBC
+The index is a real generation written by ``retrieval.index.writer.write_generation``: the
+whole BBC
 corpus (real text, real vectors) plus synthetic filler passages up to the requested size. A
 filler passage's text is five sentences drawn at random from BBC articles, under a random BBC
 headline; its vector is synthetic: a random BBC chunk vector plus Gaussian noise, normalised
@@ -36,14 +37,15 @@ from benchmarks.bbc import BBC_QUESTIONS, bbc_index
 from benchmarks.news import load_questions
 from benchmarks.results import CACHE_DIR, RESULTS_DIR, summarize_ms, write_result
 from retrieval import Engine, load_embedder
-from retrieval.article import Article
 from retrieval.chunking import Chunk, chunk_id
-from retrieval.default_embedder import load_default_embedder
-from retrieval.embed import MODEL_ID, Embedder, Vectors
-from retrieval.index import load_index, write_generation
-from retrieval.search import hybrid_search
-from retrieval.sentences import split_sentences
-from retrieval.vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, VectorIndex
+from retrieval.embedding.protocol import MODEL_ID, Embedder, Vectors
+from retrieval.embedding.torch_backend import load_torch_embedder
+from retrieval.index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, VectorIndex
+from retrieval.index.loader import load_index
+from retrieval.index.writer import write_generation
+from retrieval.query.search import hybrid_search
+from retrieval.records import Article
+from retrieval.text.sentences import split_sentences
 
 FILLER_CHUNKS_PER_ARTICLE = 10
 NOISE = 0.75  # per-dimension noise x sqrt(384) ~ 0.75 gives cosine ~0.8 to the base vector
@@ -253,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     payload = run(
         passages,
         rounds=1 if args.quick else args.rounds,
-        embedder=load_embedder() if args.torch else load_default_embedder(CACHE_DIR / "onnx"),
+        embedder=load_torch_embedder() if args.torch else load_embedder(cache_dir=CACHE_DIR),
         quick=args.quick,
     )
     payload["query_embedder"] = "torch" if args.torch else "onnx"

@@ -25,12 +25,15 @@ from benchmarks.fusion import FloatMatrix, Ranking, convex_rankings, rrf_ranking
 from benchmarks.metrics import mean_metrics
 from benchmarks.results import DATA_DIR, RESULTS_DIR, write_result
 from benchmarks.vector_cache import cached_vectors
-from retrieval.article import Article
-from retrieval.chunking import Chunk, chunk_id
-from retrieval.embed import Embedder, load_embedder
-from retrieval.index import embedding_text, load_index, write_generation
-from retrieval.lexical import LexicalIndex, tokenize
-from retrieval.search import CANDIDATES, DENSE_WEIGHT, hybrid_search
+from retrieval.chunking import Chunk, chunk_id, embedding_text
+from retrieval.embedding.loader import load_embedder
+from retrieval.embedding.protocol import Embedder
+from retrieval.index.loader import load_index
+from retrieval.index.sparse import LexicalIndex
+from retrieval.index.writer import write_generation
+from retrieval.query.search import CANDIDATES, DENSE_WEIGHT, hybrid_search
+from retrieval.records import Article
+from retrieval.text.tokens import tokenize
 
 SCIFACT = DATA_DIR / "scifact"
 PUBLISHED = {
@@ -123,7 +126,7 @@ def subsample(data: SciFact, *, docs: int, test_queries: int, train_queries: int
 
 
 class Bm25Scorer:
-    """bm25s (Lucene variant) over our ``retrieval.lexical.tokenize``, as ``LexicalIndex`` does."""
+    """bm25s (Lucene variant) over our ``retrieval.text.tokens.tokenize``, as LexicalIndex does."""
 
     def __init__(self, corpus_tokens: Sequence[list[str]], *, k1: float, b: float) -> None:
         self._model = bm25s.BM25(k1=k1, b=b, method="lucene")
@@ -265,7 +268,7 @@ def product_check(
 ) -> dict[str, Any]:
     """Score the test split with the real ``hybrid_search`` over a real one-chunk-per-doc index.
 
-    The index is written by ``retrieval.index.write_generation`` in a temporary folder (BM25
+    The index is written by ``retrieval.index.writer.write_generation`` in a temporary folder (BM25
     over ``embedding_text(title, text)``, exact FAISS), with the BEIR document vectors.
     """
     articles = [
@@ -288,7 +291,8 @@ def product_check(
         seconds = time.perf_counter() - started
     metrics = mean_metrics(evaluator.qrels, run)
     return {
-        "what": "retrieval.search.hybrid_search over a real index (write_generation, one chunk "
+        "what": "retrieval.query.search.hybrid_search over a real index "
+        "(write_generation, one chunk "
         "per document, exact FAISS), DENSE_WEIGHT and CANDIDATES as shipped",
         "dense_weight": DENSE_WEIGHT,
         "candidates": CANDIDATES,
@@ -376,7 +380,7 @@ def run(
             "subsampled": quick,
         },
         "dense_text": 'BEIR/MTEB: (title + " " + text).strip(); queries as is; max_seq_length 256',
-        "bm25": "retrieval.lexical.tokenize + bm25s method=lucene",
+        "bm25": "retrieval.index.sparse.tokenize + bm25s method=lucene",
         "bm25_lexicalindex_parity_max_abs_diff": parity,
         "embed_seconds": round(embed_seconds, 1),
         "published": PUBLISHED,

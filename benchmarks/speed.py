@@ -38,14 +38,17 @@ from benchmarks.results import (
     summarize_ms,
     write_result,
 )
-from retrieval import Embedder, Engine, load_embedder
-from retrieval.chunking import split_article
-from retrieval.embed import SentenceTransformerEmbedder
-from retrieval.index import current_generation, embedding_text, load_index
-from retrieval.ingest import load_articles
-from retrieval.lexical import LexicalIndex, tokenize
-from retrieval.onnx_embed import OnnxEmbedder, load_onnx_embedder
-from retrieval.vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+from retrieval import Embedder, Engine
+from retrieval.chunking import embedding_text, split_article
+from retrieval.embedding.onnx_backend import OnnxEmbedder
+from retrieval.embedding.onnx_export import load_onnx_embedder
+from retrieval.embedding.torch_backend import SentenceTransformerEmbedder, load_torch_embedder
+from retrieval.index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+from retrieval.index.layout import current_generation
+from retrieval.index.loader import load_index
+from retrieval.index.sparse import LexicalIndex
+from retrieval.ingest.load import load_articles
+from retrieval.text.tokens import tokenize
 
 ONNX_CACHE = CACHE_DIR / "onnx"
 
@@ -224,7 +227,9 @@ def memory_and_disk(index_dir: Path) -> dict[str, Any]:
 
 def child_serve(index_dir: Path, backend: str) -> None:
     """In a fresh process: load the model and the index, answer questions, print peak RSS."""
-    embedder: Embedder = load_onnx_embedder(ONNX_CACHE) if backend == "onnx" else load_embedder()
+    embedder: Embedder = (
+        load_onnx_embedder(ONNX_CACHE) if backend == "onnx" else load_torch_embedder()
+    )
     with tempfile.TemporaryDirectory(prefix="serve-") as folder:
         copy = Path(folder) / "index"
         shutil.copytree(index_dir, copy)
@@ -338,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> Path | None:
         return None
     started = time.perf_counter()
     rounds = 1 if args.quick else 3
-    torch_embedder = load_embedder()
+    torch_embedder = load_torch_embedder()
     onnx = {
         "onnx": load_onnx_embedder(ONNX_CACHE),
         "onnx_1thread": load_onnx_embedder(ONNX_CACHE, intra_op_num_threads=1),

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.results import CACHE_DIR
-from retrieval.embed import Vectors
+from retrieval.embedding.protocol import Vectors
 
 
 def texts_key(texts: Sequence[str]) -> str:

@@ -31,8 +31,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.bot_fixtures import ALICE, MOSCOW_TIMES_URL, RINGS_QUESTION, free_port  # noqa: E402
 from tests.support.fake_telegram import TOKEN, FakeTelegram  # noqa: E402
+from tests.telegram.fixtures import ALICE, MOSCOW_TIMES_URL, RINGS_QUESTION, free_port  # noqa: E402
 
 COPY_MESSAGE = "copying the prebuilt seed index"
 SECOND_QUESTION = "Which former Soviet states does Putin want to cooperate with?"

@@ -1,13 +1,12 @@
 """Question answering over a corpus of news articles: ingest, index, search, cite.
 
-This package is synchronous and knows nothing about Telegram; the bot uses only the names
-exported here.
+This package is synchronous and knows nothing about chat platforms; front ends use only the
+names exported here.
 """
 
-from retrieval.answer_types import Answer, Citation, SourceRef
-from retrieval.article import Article
-from retrieval.embed import Embedder, load_embedder
-from retrieval.engine import ArticleInfo, Engine, IndexStats, IngestReport
+from retrieval.embedding.loader import default_cache_dir, load_embedder
+from retrieval.embedding.protocol import Embedder
+from retrieval.engine import Engine
 from retrieval.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -16,9 +15,21 @@ from retrieval.errors import (
     IngestError,
     ModelError,
     RetrievalError,
+    UnusableArticleError,
 )
-from retrieval.ingest import SkippedFile
-from retrieval.questions import MAX_QUESTION_CHARS, Question, clean_question
+from retrieval.query.question import MAX_QUESTION_CHARS, Question, clean_question
+from retrieval.records import (
+    Answer,
+    Article,
+    ArticleInfo,
+    Citation,
+    IndexStats,
+    IngestReport,
+    Period,
+    Refusal,
+    SkippedFile,
+    SourceRef,
+)
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -36,10 +47,14 @@ __all__ = [
     "IngestError",
     "IngestReport",
     "ModelError",
+    "Period",
     "Question",
+    "Refusal",
     "RetrievalError",
     "SkippedFile",
     "SourceRef",
+    "UnusableArticleError",
     "clean_question",
+    "default_cache_dir",
     "load_embedder",
 ]

@@ -6,8 +6,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.article import Article
-from retrieval.sentences import split_sentences
+from retrieval.records import Article
+from retrieval.text.sentences import split_sentences
 
 TARGET_WORDS = 110
 MAX_WORDS = 150
@@ -145,3 +145,8 @@ def _rstrip(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1].isspace():
         end -= 1
     return end
+
+
+def embedding_text(title: str, passage: str) -> str:
+    """The text a chunk is embedded and BM25-indexed as: its article's title, then the passage."""
+    return f"{title}\n\n{passage}"

@@ -10,127 +10,38 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-import numpy as np
-
-from retrieval.answer import compose_answer
-from retrieval.answer_types import Answer
-from retrieval.article import Article
-from retrieval.bounded_cache import BoundedCache
-from retrieval.chunking import Chunk, split_article
-from retrieval.dates import parse_time_intent
-from retrieval.default_embedder import load_default_embedder
-from retrieval.embed import MODEL_ID, MODEL_SHA256, Embedder, Vectors
-from retrieval.embedding_cache import EmbeddingCache, embed_with_cache
+from retrieval.build import build_generation, merge_articles
+from retrieval.embedding.loader import load_embedder
+from retrieval.embedding.protocol import MODEL_SHA256, Embedder
 from retrieval.errors import IndexNotFoundError, IngestError, RetrievalError
-from retrieval.index import (
-    LoadedIndex,
-    current_generation,
-    embedding_text,
-    load_index,
-    read_manifest,
-    verify_files,
-    verify_live,
-    write_generation,
-    write_lock,
-)
-from retrieval.ingest import SkippedFile, load_articles
-from retrieval.questions import clean_question
-from retrieval.search import hybrid_search
-from retrieval.vectors import ANN_THRESHOLD
+from retrieval.index.dense import ANN_THRESHOLD
+from retrieval.index.layout import current_generation
+from retrieval.index.loader import LoadedIndex, load_index
+from retrieval.index.lock import write_lock
+from retrieval.index.manifest import read_manifest
+from retrieval.index.verify import verify_files, verify_live
+from retrieval.ingest.load import load_articles
+from retrieval.query.answer import compose_answer
+from retrieval.query.question import clean_question
+from retrieval.query.search import hybrid_search
+from retrieval.query.sentence_vectors import SENTENCE_CACHE_SIZE, SentenceVectorCache
+from retrieval.query.time_intent import parse_time_intent
+from retrieval.records import Answer, Article, ArticleInfo, IndexStats, IngestReport, Refusal
 
 logger = logging.getLogger(__name__)
 
-SENTENCE_CACHE_SIZE = 20_000
 # How often answer() looks for a generation written by another process.
 REFRESH_SECONDS = 2.0
 DEFAULT_LOCK_TIMEOUT = 600.0
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleInfo:
-    """An article as listed by ``/sources`` and ``newsbot stats``."""
-
-    source: str
-    title: str
-    url: str | None
-    published: date | None
-    publisher: str | None
-    passages: int
-
-
-@dataclass(frozen=True, slots=True)
-class IndexStats:
-    """Size and provenance of the live index."""
-
-    articles: int
-    passages: int
-    newest: date | None
-    oldest: date | None
-    generation: str
-    model: str
-    index_kind: str
-    built_at: datetime
-    index_dir: Path
-
-
-@dataclass(frozen=True, slots=True)
-class IngestReport:
-    """What an ingest did.
-
-    Attributes:
-        added: Sources that are new in the index.
-        replaced: Sources whose file changed and were re-indexed.
-        unchanged: Sources whose file is identical to the indexed one.
-        removed: Sources deleted from the index.
-        skipped: Files that could not be ingested, each with a reason.
-        notes: Remarks on ingested files (for example a non-UTF-8 decode).
-        passages: Passages in the new index.
-        embedded: Passages that had to be embedded (the rest came from the cache).
-        seconds: Wall time of the ingest.
-        generation: The live generation afterwards ("" when the index was left as it was).
-    """
-
-    added: tuple[str, ...] = ()
-    replaced: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    skipped: tuple[SkippedFile, ...] = ()
-    notes: tuple[str, ...] = ()
-    passages: int = 0
-    embedded: int = 0
-    seconds: float = 0.0
-    generation: str = ""
-
-    @property
-    def changed(self) -> bool:
-        """Whether the index content changed."""
-        return bool(self.added or self.replaced or self.removed)
-
-    def summary(self) -> str:
-        """One line for a chat reply or a log."""
-        rate = f", {self.embedded / self.seconds:.0f} passages/s" if self.embedded else ""
-        return (
-            f"{len(self.added)} added, {len(self.replaced)} replaced, "
-            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
-            f"{len(self.skipped)} skipped; {self.passages} passages, {self.embedded} embedded "
-            f"in {self.seconds:.1f} s{rate}."
-        )
-
-    def lines(self) -> list[str]:
-        """The full report: the summary, then one line per skipped file and per note."""
-        lines = [self.summary()]
-        lines += [f"skipped {s.path}: {s.reason}" for s in self.skipped]
-        lines += [f"note {n}" for n in self.notes]
-        return lines
-
-
 class Engine:
-    """Question answering over an on-disk news index.
+    """Question answering over an on-disk news index: the facade, and the whole of its job.
 
     Create one with :meth:`open`. ``answer`` is thread-safe and may run while ``ingest`` or
     ``remove`` builds the next generation in another thread.
@@ -141,18 +52,40 @@ class Engine:
         index_dir: Path,
         *,
         embedder: Embedder | None = None,
+        cache_dir: Path | None = None,
+        device: str = "auto",
+        notify: Callable[[str], None] | None = None,
         ann_threshold: int = ANN_THRESHOLD,
-        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        lock_timeout: float | None = None,
+        sentence_cache_size: int = SENTENCE_CACHE_SIZE,
     ) -> None:
+        """Create an engine; nothing is loaded until :meth:`reload` or :meth:`open`.
+
+        Args:
+            index_dir: The index directory.
+            embedder: The embedder to use; by default the product's, loaded on first use.
+            cache_dir: Where the default embedder keeps its one-time ONNX export.
+            device: Where the default embedder embeds passages (``auto``, ``cpu``, ``cuda``).
+            notify: Called with one line before slow first-time work.
+            ann_threshold: Passages from which the dense index is HNSW instead of exact.
+            lock_timeout: Seconds an ingest waits for another writer (default 600).
+            sentence_cache_size: Key-sentence vectors remembered across answers.
+        """
         self.index_dir = index_dir
         self.ann_threshold = ann_threshold
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self._embedder = embedder
+        self._cache_dir = cache_dir
+        self._device = device
+        self._notify = notify
         self._embedder_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._snapshot: LoadedIndex | None = None
         self._checked_at = 0.0
-        self._sentence_vectors: BoundedCache[str, Vectors] = BoundedCache(SENTENCE_CACHE_SIZE)
+        self._sentence_vectors = SentenceVectorCache(
+            lambda sentences: self.embedder.embed_queries(sentences),  # noqa: PLW0108 - lazy
+            limit=sentence_cache_size,
+        )
 
     @classmethod
     def open(
@@ -161,8 +94,12 @@ class Engine:
         *,
         seeds: Path | None = None,
         embedder: Embedder | None = None,
+        cache_dir: Path | None = None,
+        device: str = "auto",
+        notify: Callable[[str], None] | None = None,
         progress: bool = False,
         ann_threshold: int = ANN_THRESHOLD,
+        sentence_cache_size: int = SENTENCE_CACHE_SIZE,
     ) -> Engine:
         """Load the index in ``index_dir``, building it from ``seeds`` when there is none.
 
@@ -171,7 +108,15 @@ class Engine:
             IndexCorruptError, IndexMismatchError: The index fails verification.
             ModelError: The embedding model is missing or fails its checksum.
         """
-        engine = cls(index_dir, embedder=embedder, ann_threshold=ann_threshold)
+        engine = cls(
+            index_dir,
+            embedder=embedder,
+            cache_dir=cache_dir,
+            device=device,
+            notify=notify,
+            ann_threshold=ann_threshold,
+            sentence_cache_size=sentence_cache_size,
+        )
         try:
             engine.reload()
         except IndexNotFoundError:
@@ -188,7 +133,9 @@ class Engine:
         """The embedder, loaded on first use."""
         with self._embedder_lock:
             if self._embedder is None:
-                self._embedder = load_default_embedder(self.index_dir / "cache" / "onnx")
+                self._embedder = load_embedder(
+                    cache_dir=self._cache_dir, device=self._device, notify=self._notify
+                )
             return self._embedder
 
     @property
@@ -263,23 +210,13 @@ class Engine:
     # -- questions ---------------------------------------------------------------------------
 
     def answer(self, question: str, *, top_k: int = 5) -> Answer:
-        """Answer a question with up to ``top_k`` cited excerpts, or a "not found" refusal."""
+        """Answer a question with up to ``top_k`` cited excerpts, or a refusal saying why."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         cleaned = clean_question(question)
         text = cleaned.text
-        length_note = (
-            f"Your question was long; I used its first {len(text)} characters."
-            if cleaned.truncated
-            else None
-        )
         if not cleaned.usable:
-            return Answer(
-                text,
-                answered=False,
-                note="Please ask a question in words, for example: "
-                "“What did Putin give the CIS leaders?”",
-            )
+            return Answer(text, refusal=Refusal.NO_WORDS, truncated=cleaned.truncated)
         self.refresh(max_age=REFRESH_SECONDS)
         snapshot = self.index
         vector = self.embedder.embed_queries([text])[0]
@@ -291,24 +228,9 @@ class Engine:
             intent=parse_time_intent(text, today=date.today()),
             top_k=top_k,
             question_vector=vector,
-            embed_sentences=self._embed_sentences,
+            embed_sentences=self._sentence_vectors.embed,
         )
-        if length_note:
-            note = f"{length_note} {answer.note}" if answer.note else length_note
-            answer = Answer(answer.question, answer.answered, answer.citations, note)
-        return answer
-
-    def _embed_sentences(self, sentences: Sequence[str]) -> Vectors:
-        """Embed sentences for key-sentence choice, remembering recent ones."""
-        missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_vectors]
-        if missing:
-            for sentence, vector in zip(
-                missing, self.embedder.embed_queries(missing), strict=True
-            ):
-                self._sentence_vectors[sentence] = vector
-        out = np.stack([self._sentence_vectors[s] for s in sentences])
-        self._sentence_vectors.trim()
-        return out
+        return replace(answer, truncated=cleaned.truncated) if cleaned.truncated else answer
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated last, then by title)."""
@@ -367,25 +289,8 @@ class Engine:
         loaded = load_articles(list(paths))
         with self._write_lock, write_lock(self.index_dir, timeout=self.lock_timeout):
             previous = {} if rebuild else self._articles_on_disk()
-            merged = dict(previous)
-            added, replaced, unchanged = [], [], []
-            for article in loaded.articles:
-                old = previous.get(article.source)
-                if old is None:
-                    added.append(article.source)
-                elif old.content_hash == article.content_hash:
-                    unchanged.append(article.source)
-                    continue
-                else:
-                    replaced.append(article.source)
-                merged[article.source] = article
-            report = IngestReport(
-                added=tuple(added),
-                replaced=tuple(replaced),
-                unchanged=tuple(unchanged),
-                skipped=loaded.skipped,
-                notes=tuple(f"{a.source}: {n}" for a in loaded.articles for n in a.notes),
-            )
+            merged, report = merge_articles(previous, loaded.articles)
+            report = replace(report, skipped=loaded.skipped)
             return self._commit(merged, report, started, progress=progress, force=rebuild)
 
     def remove(self, source: str) -> IngestReport:
@@ -422,41 +327,26 @@ class Engine:
         force: bool,
     ) -> IngestReport:
         """Write a generation for ``articles`` if anything changed, then load it."""
-        has_index = self._has_index()
-        if has_index and not report.changed and not force:
+        if self._has_index() and not report.changed and not force:
             if self._snapshot is None:
                 self.reload()
-            return _finish(report, started, passages=len(self.index.chunks), generation="")
-        ordered = [articles[s] for s in sorted(articles)]
-        chunks: list[Chunk] = [c for a in ordered for c in split_article(a)]
-        titles = {a.source: a.title for a in ordered}
-        texts = [embedding_text(titles[c.source], c.text) for c in chunks]
-        embedder = self.embedder
-        cache = EmbeddingCache(
-            self.index_dir / "cache" / "embeddings.sqlite",
-            model_hash=embedder.model_hash,
-            dimension=embedder.dimension,
-        )
-        try:
-            vectors, embedded = embed_with_cache(texts, embedder, cache, progress=progress)
-        finally:
-            cache.close()
-        manifest = write_generation(
+            return replace(
+                report, passages=len(self.index.chunks), seconds=time.perf_counter() - started
+            )
+        built = build_generation(
             self.index_dir,
-            ordered,
-            chunks,
-            vectors,
-            model_id=getattr(embedder, "model_id", MODEL_ID),
-            model_hash=embedder.model_hash,
+            articles,
+            self.embedder,
             ann_threshold=self.ann_threshold,
+            progress=progress,
         )
         self.reload()
-        return _finish(
+        return replace(
             report,
-            started,
-            passages=len(chunks),
-            generation=manifest.generation,
-            embedded=embedded,
+            passages=built.passages,
+            embedded=built.embedded,
+            generation=built.manifest.generation,
+            seconds=time.perf_counter() - started,
         )
 
     def _has_index(self) -> bool:
@@ -465,20 +355,3 @@ class Engine:
         except RetrievalError:
             return False
         return True
-
-
-def _finish(
-    report: IngestReport, started: float, *, passages: int, generation: str, embedded: int = 0
-) -> IngestReport:
-    return IngestReport(
-        added=report.added,
-        replaced=report.replaced,
-        unchanged=report.unchanged,
-        removed=report.removed,
-        skipped=report.skipped,
-        notes=report.notes,
-        passages=passages,
-        embedded=embedded,
-        seconds=time.perf_counter() - started,
-        generation=generation,
-    )

@@ -29,3 +29,10 @@ class IndexLockedError(RetrievalError):
 
 class IngestError(RetrievalError):
     """Raised when an ingest cannot proceed at all (for example, no input path exists)."""
+
+
+class UnusableArticleError(RetrievalError):
+    """Raised when one input (a file, a JSON record, a page) holds no usable article.
+
+    Ingest reports it as a skipped input with this message as the reason and goes on.
+    """

@@ -3,7 +3,7 @@
 Starting `newsbot ingest` costs 10-30 s of imports (torch, sentence-transformers) before any
 work, so killing fifty real processes at random moments would take most of an hour. This
 server pays the import once and forks a child per request that runs the real CLI entry point
-(``bot.cli.main``) with its own stdout/stderr files, exactly as the console script does. The
+(``bot.cli.main.main``) with its own stdout/stderr files, exactly as the console script does. The
 server itself never loads the model or runs torch, so forking it is safe.
 
 Protocol (one JSON object per line):
@@ -32,7 +32,7 @@ def _preload() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import sentence_transformers  # noqa: F401, PLC0415 - the slow import, paid once
 
-    import bot.cli  # noqa: F401, PLC0415
+    import bot.cli.main  # noqa: F401, PLC0415
     import retrieval  # noqa: F401, PLC0415
 
 

@@ -13,17 +13,28 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from retrieval import Embedder, Engine, load_embedder
+from retrieval.embedding.torch_backend import load_torch_embedder
 from tests.stress.harness import ForkServer
+from tests.support import paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    """The verified all-MiniLM-L6-v2 embedder, loaded once per test session."""
+    """The product's embedder (ONNX questions, torch passages), loaded once per session.
+
+    Its ONNX export lives in the user cache, as in the product, so it is made once per machine.
+    """
     return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def torch_embedder() -> Embedder:
+    """The PyTorch embedder alone: the reference the ONNX path is compared with."""
+    return load_torch_embedder()
 
 
 @pytest.fixture(scope="session")

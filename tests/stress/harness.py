@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from retrieval import Embedder, Engine
-from retrieval.index import CURRENT, GENERATIONS, LoadedIndex, load_index
+from retrieval.index.layout import CURRENT, GENERATIONS
+from retrieval.index.loader import LoadedIndex, load_index
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from retrieval import Engine
-from tests.bot_fixtures import RINGS_QUESTION, fake, serving, warm_engine
 from tests.stress.harness import record_figures
 from tests.stress.load import run_load, summary
 from tests.support.fake_telegram import FakeTelegram
+from tests.telegram.fixtures import RINGS_QUESTION, fake, serving, warm_engine
 
 __all__ = ["fake", "warm_engine"]
 

@@ -1,0 +1,219 @@
+"""Every setting newsbot reads from the environment, with its default, read and checked once.
+
+Only this module reads ``NEWSBOT_*``, ``TELEGRAM_*`` and the other variables; everything else
+gets a ``Settings``. Secrets never appear in a repr or a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from retrieval import default_cache_dir
+
+__all__ = ["ANONYMOUS_ADMIN_ID", "DEFAULT_API_BASE_URL", "ConfigError", "Settings"]
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+ANONYMOUS_ADMIN_ID = 1087968824
+"""The user id Telegram shows for anonymous group admins; never an authorised admin."""
+
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_DEVICES = ("auto", "cpu", "cuda")
+DEFAULT_INDEX_DIR = Path("var/index")
+DEFAULT_SEEDS_DIR = Path("seeds")
+_DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
+
+
+class ConfigError(ValueError):
+    """Raised when the environment holds invalid settings; the message lists every problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"Invalid newsbot settings ({len(problems)} problem(s)):\n{lines}")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything newsbot needs to know, validated.
+
+    Attributes:
+        token: The Telegram bot token from BotFather (secret; masked in ``repr``), or None.
+        api_base_url: Bot API base URL; python-telegram-bot appends the token to it.
+        index_dir: Where the search index lives.
+        seeds_dir: Articles to build the index from when it is missing, and to re-ingest on
+            ``/reload``.
+        cache_dir: Per-user cache (the one-time ONNX export of the model).
+        device: Where ingests embed passages: ``auto`` (a GPU when PyTorch sees one), ``cpu``
+            or ``cuda``.
+        admin_ids: Numeric Telegram user ids allowed to run admin commands in private chats.
+        webhook_url: Public HTTPS URL Telegram posts updates to; None means long polling.
+        webhook_secret: Value Telegram sends in ``X-Telegram-Bot-Api-Secret-Token`` (secret).
+        port: Port of the HTTP server (``/healthz``, and the webhook when configured).
+        log_level: Name of the root log level.
+    """
+
+    token: str | None = field(default=None, repr=False)
+    api_base_url: str = DEFAULT_API_BASE_URL
+    index_dir: Path = DEFAULT_INDEX_DIR
+    seeds_dir: Path = DEFAULT_SEEDS_DIR
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    device: str = "auto"
+    admin_ids: frozenset[int] = frozenset()
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    port: int = 8080
+    log_level: str = "INFO"
+
+    def __repr__(self) -> str:
+        secret = "<masked>" if self.webhook_secret else None
+        return (
+            f"Settings(token='<masked>', api_base_url={self.api_base_url!r}, "
+            f"index_dir={str(self.index_dir)!r}, seeds_dir={str(self.seeds_dir)!r}, "
+            f"cache_dir={str(self.cache_dir)!r}, device={self.device!r}, "
+            f"admin_ids={sorted(self.admin_ids)!r}, webhook_url={self.webhook_url!r}, "
+            f"webhook_secret={secret!r}, port={self.port!r}, log_level={self.log_level!r})"
+        )
+
+    __str__ = __repr__
+
+    def with_index_dir(self, index_dir: Path) -> Settings:
+        """The same settings for another index directory (``--index-dir``)."""
+        return replace(self, index_dir=index_dir)
+
+    @property
+    def webhook_mode(self) -> bool:
+        """True when updates arrive by webhook instead of long polling."""
+        return self.webhook_url is not None
+
+    @property
+    def webhook_path(self) -> str:
+        """The HTTP path the webhook is served on: the path of ``webhook_url``."""
+        if self.webhook_url is None:
+            return _DEFAULT_WEBHOOK_PATH
+        path = urlsplit(self.webhook_url).path.rstrip("/")
+        return path or _DEFAULT_WEBHOOK_PATH
+
+    @property
+    def log_level_number(self) -> int:
+        """The numeric value of ``log_level`` for the logging module."""
+        return logging.getLevelNamesMapping()[self.log_level]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], *, serving: bool = True) -> Settings:
+        """Read and validate the settings.
+
+        Args:
+            environ: The environment, usually ``os.environ``.
+            serving: For ``newsbot serve``: a bot token is required. The other commands
+                pass False and get the same settings without one.
+
+        Raises:
+            ConfigError: When anything is missing or invalid; lists every problem at once.
+        """
+        problems: list[str] = []
+
+        def get(name: str) -> str | None:
+            value = environ.get(name, "").strip()
+            return value or None
+
+        token = get("TELEGRAM_BOT_TOKEN")
+        if token is None and serving:
+            problems.append(
+                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token."
+            )
+        elif token is not None and not _TOKEN_RE.match(token):
+            problems.append(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (expected '<digits>:<letters>'"
+                " as given by @BotFather)."
+            )
+
+        api_base_url = get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
+        base = urlsplit(api_base_url)
+        if base.scheme not in ("http", "https") or not base.netloc:
+            problems.append(
+                f"TELEGRAM_API_BASE_URL must be an http(s) URL such as {DEFAULT_API_BASE_URL}."
+            )
+
+        admin_ids: set[int] = set()
+        for part in (get("NEWSBOT_ADMIN_IDS") or "").split(","):
+            item = part.strip()
+            if not item:
+                continue
+            if not re.fullmatch(r"\d{1,20}", item):
+                problems.append(
+                    f"NEWSBOT_ADMIN_IDS must list numeric user ids separated by commas;"
+                    f" {item!r} is not one."
+                )
+            elif int(item) == ANONYMOUS_ADMIN_ID:
+                problems.append(
+                    f"NEWSBOT_ADMIN_IDS must not contain {ANONYMOUS_ADMIN_ID}, the id Telegram"
+                    " uses for every anonymous group admin."
+                )
+            else:
+                admin_ids.add(int(item))
+
+        webhook_url = get("NEWSBOT_WEBHOOK_URL")
+        webhook_secret = get("NEWSBOT_WEBHOOK_SECRET")
+        if webhook_url is not None:
+            parts = urlsplit(webhook_url)
+            if parts.scheme != "https" or not parts.netloc:
+                problems.append(
+                    "NEWSBOT_WEBHOOK_URL must be a public https:// URL (Telegram only posts"
+                    " to HTTPS)."
+                )
+            if webhook_secret is None:
+                problems.append(
+                    "NEWSBOT_WEBHOOK_SECRET is required with NEWSBOT_WEBHOOK_URL: set 1-256"
+                    " characters of A-Z, a-z, 0-9, _ and -."
+                )
+        elif webhook_secret is not None:
+            problems.append(
+                "NEWSBOT_WEBHOOK_SECRET is set but NEWSBOT_WEBHOOK_URL is not: set both for"
+                " webhook mode, or neither for long polling."
+            )
+        if webhook_secret is not None and not _SECRET_RE.match(webhook_secret):
+            problems.append(
+                "NEWSBOT_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -."
+            )
+
+        port = 8080
+        raw_port = get("NEWSBOT_PORT")
+        if raw_port is not None:
+            if raw_port.isdigit() and 1 <= int(raw_port) <= 65535:
+                port = int(raw_port)
+            else:
+                problems.append(f"NEWSBOT_PORT must be a port number 1-65535, not {raw_port!r}.")
+
+        log_level = (get("NEWSBOT_LOG_LEVEL") or "INFO").upper()
+        if log_level not in _LOG_LEVELS:
+            problems.append(f"NEWSBOT_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.")
+
+        device = (get("NEWSBOT_DEVICE") or "auto").lower()
+        if device not in _DEVICES:
+            problems.append(
+                f"NEWSBOT_DEVICE must be one of {', '.join(_DEVICES)}, not {device!r}."
+            )
+
+        if problems:
+            raise ConfigError(problems)
+        cache_dir = get("NEWSBOT_CACHE_DIR")
+        return cls(
+            token=token,
+            api_base_url=api_base_url,
+            index_dir=Path(get("NEWSBOT_INDEX_DIR") or DEFAULT_INDEX_DIR),
+            seeds_dir=Path(get("NEWSBOT_SEEDS_DIR") or DEFAULT_SEEDS_DIR),
+            cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
+            device=device,
+            admin_ids=frozenset(admin_ids),
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            port=port,
+            log_level=log_level,
+        )

@@ -1,0 +1,1 @@
+"""Telegram update handlers: one module per kind of update (commands, questions, buttons...)."""

@@ -1,0 +1,212 @@
+"""The bot's commands: /start, /help, /sources, /about, admin-only /stats and /reload, the menu."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import time
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.settings import ANONYMOUS_ADMIN_ID
+from bot.telegram.callbacks import articles_keyboard
+from bot.telegram.context import BotData
+from bot.telegram.render.formatting import format_about, format_articles, format_stats
+from bot.telegram.replies import EXAMPLE, Context, reply, send_pieces
+from bot.view import describe_ingest
+from retrieval import MAX_QUESTION_CHARS, RetrievalError
+
+__all__ = [
+    "ADMIN_COMMANDS",
+    "ARTICLES_PAGE_SIZE",
+    "PUBLIC_COMMANDS",
+    "about",
+    "help_command",
+    "post_init",
+    "reload",
+    "sources",
+    "start",
+    "stats",
+    "unknown_command",
+]
+
+_LOGGER = logging.getLogger(__name__)
+
+ARTICLES_PAGE_SIZE = 10
+
+PUBLIC_COMMANDS = (
+    BotCommand("ask", "Ask a question about the news"),
+    BotCommand("sources", "List the articles I have read"),
+    BotCommand("about", "What I am and how many articles I know"),
+    BotCommand("help", "How to ask, in private chats, groups and inline"),
+    BotCommand("start", "Welcome and example questions"),
+)
+ADMIN_COMMANDS = (
+    BotCommand("reload", "Admin: re-ingest the seeds folder without downtime"),
+    BotCommand("stats", "Admin: index and bot statistics"),
+)
+
+_ADMIN_ONLY = (
+    "Sorry, /{command} is only for the bot's administrators, in a private chat with me."
+    " Try /help to see what you can do."
+)
+
+
+async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register the command menu: public commands for all, admin ones for admins' chats."""
+    await application.bot.set_my_commands(PUBLIC_COMMANDS)
+    bot_data = application.bot_data
+    services = bot_data.services if isinstance(bot_data, BotData) else None
+    if services is None:
+        return
+    for admin_id in sorted(services.settings.admin_ids):
+        try:
+            await application.bot.set_my_commands(
+                PUBLIC_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as exc:
+            # Telegram refuses a chat scope until the admin has opened a chat with the bot.
+            _LOGGER.warning("could not set admin commands for %d: %s", admin_id, exc)
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start: welcome, how to ask, and recent headlines to ask about."""
+    services = context.services
+    try:
+        articles = await asyncio.to_thread(services.engine.articles)
+    except RetrievalError:
+        _LOGGER.exception("could not list the articles")
+        articles = []
+    user = update.effective_user
+    name = html.escape(user.first_name) if user is not None else "there"
+    lines = [
+        f"Hi {name}! I answer questions about the news articles I have read, quoting them"
+        " and linking to the sources. I never make text up: if the articles don't say it,"
+        " I tell you.",
+        "",
+        f"Just send me a question, for example: <i>{html.escape(EXAMPLE)}</i>",
+    ]
+    if articles:
+        lines += ["", "<b>Recent headlines you can ask about:</b>"]
+        lines += [f"• {html.escape(article.title[:200])}" for article in articles[:3]]
+    lines += ["", "/help shows more ways to ask; /sources lists every article."]
+    await reply(update, context, "\n".join(lines))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """/help: how to ask in private chats, in groups and inline."""
+    username = html.escape(context.bot.username)
+    example = html.escape(EXAMPLE)
+    text = (
+        "<b>How to ask</b>\n"
+        f"• In a private chat, send any question: <i>{example}</i>\n"
+        f"• In a group, write <code>/ask your question</code>, mention @{username}, or reply"
+        " to one of my messages.\n"
+        f"• In any chat, type <code>@{username} your question</code> and pick an article to"
+        " share its excerpt.\n\n"
+        "Under an answer: <b>More sources</b> pages through further citations, <b>Shorter</b>"
+        " shows only the key sentences, <b>Sources</b> lists the cited articles.\n\n"
+        f"Questions longer than {MAX_QUESTION_CHARS:,} characters are cut.\n\n"
+        "/sources: the articles I have read\n/about: corpus size and freshness"
+    )
+    await reply(update, context, text)
+
+
+async def sources(update: Update, context: Context) -> None:
+    """/sources: the articles, newest first, a page at a time."""
+    message = update.effective_message
+    if message is None:
+        return
+    articles = await asyncio.to_thread(context.services.engine.articles)
+    pieces = format_articles(articles, page=0, page_size=ARTICLES_PAGE_SIZE)
+    pages = max(1, -(-len(articles) // ARTICLES_PAGE_SIZE))
+    in_group = message.chat.type != ChatType.PRIVATE
+    await send_pieces(
+        context,
+        message.chat_id,
+        pieces,
+        reply_to=message.message_id if in_group else None,
+        keyboard=articles_keyboard(page=0, pages=pages),
+    )
+
+
+async def about(update: Update, context: Context) -> None:
+    """/about: what the bot is, corpus size and newest article date."""
+    stats_ = await asyncio.to_thread(context.services.engine.stats)
+    await reply(update, context, format_about(stats_, bot_username=context.bot.username)[0])
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """An unknown /command in a private chat."""
+    await reply(
+        update, context, "I don't know that command. /help shows what I can do, or just ask."
+    )
+
+
+async def _refused_unless_admin(update: Update, context: Context, command: str) -> bool:
+    """Refuse (and say so) unless the sender is a configured admin in a private chat."""
+    services = context.services
+    message = update.effective_message
+    user = update.effective_user
+    allowed = (
+        message is not None
+        and user is not None
+        and message.chat.type == ChatType.PRIVATE
+        and message.sender_chat is None
+        and user.id != ANONYMOUS_ADMIN_ID
+        and user.id in services.settings.admin_ids
+    )
+    if allowed:
+        return False
+    services.counters["admin_refusals"] += 1
+    await reply(update, context, _ADMIN_ONLY.format(command=command))
+    return True
+
+
+async def stats(update: Update, context: Context) -> None:
+    """/stats (admins only): index statistics and the bot's counters."""
+    if await _refused_unless_admin(update, context, "stats"):
+        return
+    services = context.services
+    index_stats = await asyncio.to_thread(services.engine.stats)
+    counters = dict(services.counters)
+    counters["cached_answers"] = len(services.answers)
+    uptime = time.monotonic() - services.started
+    for piece in format_stats(index_stats, counters=counters, uptime_s=uptime):
+        await reply(update, context, piece)
+
+
+async def reload(update: Update, context: Context) -> None:
+    """/reload (admins only): re-ingest the seeds folder while searches use the old index."""
+    if await _refused_unless_admin(update, context, "reload"):
+        return
+    services = context.services
+    if services.reload_lock.locked():
+        await reply(update, context, "A reload is already running; I will report when done.")
+        return
+    async with services.reload_lock:
+        seeds = services.settings.seeds_dir
+        await reply(
+            update,
+            context,
+            f"Reloading articles from <code>{html.escape(str(seeds))}</code>. I keep answering"
+            " from the current index until the new one is ready.",
+        )
+        try:
+            report = await asyncio.to_thread(services.engine.ingest, [seeds])
+        except RetrievalError as exc:
+            _LOGGER.exception("reload failed")
+            await reply(
+                update,
+                context,
+                f"Reload failed: {html.escape(str(exc))}\nThe previous index is still serving.",
+            )
+            return
+    services.counters["reloads"] += 1
+    _LOGGER.info("reload done: %s", describe_ingest(report))
+    await reply(update, context, f"Reload done. {html.escape(describe_ingest(report))}")

@@ -1,0 +1,1 @@
+"""Answers and corpus facts -> Telegram HTML messages within Telegram's limits."""

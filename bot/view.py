@@ -1,0 +1,211 @@
+"""An Answer as a platform-neutral view: what to show and in which words; front ends draw it.
+
+The engine returns facts (refused and why, which period applied, newest first). This module
+is the one place that turns them into sentences, so the terminal, Telegram and Discord say
+the same thing; each front end only decides how it looks (bold, links, buttons, limits).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from retrieval import Answer, Citation, IngestReport, Period, Refusal, SourceRef
+
+__all__ = [
+    "NOT_FOUND",
+    "AnswerView",
+    "Byline",
+    "CitationView",
+    "answer_view",
+    "describe_ingest",
+    "describe_period",
+    "format_date",
+    "ingest_report_lines",
+    "refusal_detail",
+]
+
+NOT_FOUND = "Not found in the articles."
+"""The headline of every refusal, in every front end."""
+
+_REFUSAL_DETAILS = {
+    Refusal.NOT_COVERED: (
+        "None of the articles covers this question. Try other words, or ask about a topic "
+        "the articles report on."
+    ),
+    Refusal.NO_WORDS: "Please ask a question in words.",
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """The title (to be linked when there is a URL), outlet and date of one article.
+
+    ``source`` is the article's source name, shown where there is no URL.
+    """
+
+    title: str
+    url: str | None
+    publisher: str | None
+    published: date | None
+    source: str = ""
+
+    @property
+    def details(self) -> str:
+        """Outlet and date, e.g. "The Moscow Times, 27 Dec 2022" (empty when unknown)."""
+        parts = [self.publisher or "", format_date(self.published) if self.published else ""]
+        return ", ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True, slots=True)
+class CitationView:
+    """One numbered citation: the excerpt split around its key sentence, and its sources."""
+
+    rank: int
+    before: str
+    key: str
+    after: str
+    byline: Byline
+    also: tuple[Byline, ...]
+
+    @property
+    def excerpt(self) -> str:
+        """The whole excerpt as plain text."""
+        return self.before + self.key + self.after
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerView:
+    """What a front end shows for one answer.
+
+    Attributes:
+        answered: False for a refusal.
+        refusal: The refusal's explanation after :data:`NOT_FOUND` (empty when answered).
+        citations: The citations, best first.
+        notices: Remarks on how the question was read (period, ordering, truncation).
+    """
+
+    answered: bool
+    refusal: str
+    citations: tuple[CitationView, ...]
+    notices: tuple[str, ...]
+
+
+def format_date(value: date) -> str:
+    """Format a date as "27 Dec 2022", independent of the locale."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def describe_period(period: Period) -> str:
+    """Say a publication period the way a question would: "in 2023", "since 2022", ..."""
+    start, end = period.start, period.end
+    if start and end:
+        if start == end:
+            return f"on {format_date(start)}"
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and (
+            start.year == end.year
+        ):
+            return f"in {start.year}"
+        last_day = calendar.monthrange(end.year, end.month)[1]
+        if (
+            start.day == 1
+            and end.day == last_day
+            and (start.year, start.month)
+            == (
+                end.year,
+                end.month,
+            )
+        ):
+            return f"in {calendar.month_name[start.month]} {start.year}"
+        return f"between {format_date(start)} and {format_date(end)}"
+    if start:
+        return (
+            f"since {start.year}"
+            if (start.month, start.day) == (1, 1)
+            else (f"since {format_date(start)}")
+        )
+    if end:
+        return (
+            f"before {end.year + 1}"
+            if (end.month, end.day) == (12, 31)
+            else (f"until {format_date(end)}")
+        )
+    return "at any time"
+
+
+def refusal_detail(refusal: Refusal) -> str:
+    """The sentence that follows :data:`NOT_FOUND` for this kind of refusal."""
+    return _REFUSAL_DETAILS[refusal]
+
+
+def _notices(answer: Answer) -> list[str]:
+    notices = []
+    if answer.period is not None and answer.answered:
+        period = describe_period(answer.period)
+        if answer.period_matched:
+            notices.append(f"Showing articles published {period}.")
+        else:
+            notices.append(f"No relevant article was published {period}; showing other dates.")
+    if answer.newest_first and answer.newest is not None:
+        notices.append(f"Newest first (latest: {format_date(answer.newest)}).")
+    if answer.truncated:
+        notices.append(
+            f"Your question was long; I used its first {len(answer.question):,} characters."
+        )
+    return notices
+
+
+def _byline(item: Citation | SourceRef) -> Byline:
+    return Byline(item.title, item.url, item.publisher, item.published, item.source)
+
+
+def _citation_view(citation: Citation) -> CitationView:
+    start, end = citation.highlight
+    excerpt = citation.excerpt
+    if not 0 <= start < end <= len(excerpt):
+        start = end = 0
+    return CitationView(
+        rank=citation.rank,
+        before=excerpt[:start],
+        key=excerpt[start:end],
+        after=excerpt[end:],
+        byline=_byline(citation),
+        also=tuple(_byline(ref) for ref in citation.also_reported_by),
+    )
+
+
+def answer_view(answer: Answer) -> AnswerView:
+    """Turn the engine's facts into what a front end shows."""
+    refusal = ""
+    if not answer.answered:
+        refusal = refusal_detail(answer.refusal or Refusal.NOT_COVERED)
+    return AnswerView(
+        answered=answer.answered,
+        refusal=refusal,
+        citations=tuple(_citation_view(c) for c in answer.citations),
+        notices=tuple(_notices(answer)),
+    )
+
+
+def describe_ingest(report: IngestReport) -> str:
+    """One line for a chat reply or a log: what an ingest added, replaced, removed, skipped."""
+    rate = ""
+    if report.embedded and report.seconds > 0:
+        rate = f", {report.embedded / report.seconds:.0f} passages/s"
+    return (
+        f"{len(report.added)} added, {len(report.replaced)} replaced, "
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
+        f"{len(report.skipped)} skipped; {report.passages} passages, {report.embedded} embedded "
+        f"in {report.seconds:.1f} s{rate}."
+    )
+
+
+def ingest_report_lines(report: IngestReport) -> Sequence[str]:
+    """The full report: the summary, then one line per skipped file and per note."""
+    lines = [describe_ingest(report)]
+    lines += [f"skipped {s.path}: {s.reason}" for s in report.skipped]
+    lines += [f"note {n}" for n in report.notes]
+    return lines

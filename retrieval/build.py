@@ -1,0 +1,100 @@
+"""The build pipeline: articles -> chunks -> embeddings (cached) -> a new index generation.
+
+Only passages whose text was never embedded before are embedded; everything else comes from
+the embedding cache beside the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.chunking import Chunk, embedding_text, split_article
+from retrieval.embedding.cache import EmbeddingCache, embed_with_cache
+from retrieval.embedding.protocol import MODEL_ID, Embedder
+from retrieval.index.dense import ANN_THRESHOLD
+from retrieval.index.layout import EMBEDDING_CACHE
+from retrieval.index.manifest import Manifest
+from retrieval.index.writer import write_generation
+from retrieval.records import Article, IngestReport
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What a build wrote.
+
+    Attributes:
+        manifest: The new live generation's manifest.
+        passages: Passages in it.
+        embedded: Passages that had to be embedded (the rest came from the cache).
+    """
+
+    manifest: Manifest
+    passages: int
+    embedded: int
+
+
+def build_generation(
+    index_dir: Path,
+    articles: Mapping[str, Article],
+    embedder: Embedder,
+    *,
+    ann_threshold: int = ANN_THRESHOLD,
+    progress: bool = False,
+) -> Built:
+    """Chunk, embed and index ``articles`` as a new generation, then make it live.
+
+    Call it under the index's write lock.
+    """
+    ordered = [articles[s] for s in sorted(articles)]
+    chunks: list[Chunk] = [c for a in ordered for c in split_article(a)]
+    titles = {a.source: a.title for a in ordered}
+    texts = [embedding_text(titles[c.source], c.text) for c in chunks]
+    cache = EmbeddingCache(
+        index_dir / EMBEDDING_CACHE, model_hash=embedder.model_hash, dimension=embedder.dimension
+    )
+    try:
+        vectors, embedded = embed_with_cache(texts, embedder, cache, progress=progress)
+    finally:
+        cache.close()
+    manifest = write_generation(
+        index_dir,
+        ordered,
+        chunks,
+        vectors,
+        model_id=getattr(embedder, "model_id", MODEL_ID),
+        model_hash=embedder.model_hash,
+        ann_threshold=ann_threshold,
+    )
+    return Built(manifest=manifest, passages=len(chunks), embedded=embedded)
+
+
+def merge_articles(
+    previous: Mapping[str, Article], loaded: Sequence[Article]
+) -> tuple[dict[str, Article], IngestReport]:
+    """Merge freshly loaded articles into the indexed ones, by source.
+
+    Returns:
+        The merged articles and a report of what was added, replaced and unchanged (an
+        article whose content hash is the same is kept as indexed).
+    """
+    merged = dict(previous)
+    added, replaced, unchanged = [], [], []
+    for article in loaded:
+        old = previous.get(article.source)
+        if old is None:
+            added.append(article.source)
+        elif old.content_hash == article.content_hash:
+            unchanged.append(article.source)
+            continue
+        else:
+            replaced.append(article.source)
+        merged[article.source] = article
+    report = IngestReport(
+        added=tuple(added),
+        replaced=tuple(replaced),
+        unchanged=tuple(unchanged),
+        notes=tuple(f"{a.source}: {n}" for a in loaded for n in a.notes),
+    )
+    return merged, report

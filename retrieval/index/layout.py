@@ -1,0 +1,63 @@
+"""Where things live in an index directory, and which generation is live.
+
+Layout of an index directory::
+
+    CURRENT                  name of the live generation (replaced atomically)
+    generations/<name>/      manifest.json, meta.sqlite, vectors.faiss, bm25/...
+    generations/.tmp-*/      a generation being written; never loaded, removed when stale
+    cache/embeddings.sqlite  embedding cache shared by all generations
+    .lock                    held by the process that writes a generation
+
+A writer builds a complete generation in a temporary folder, fsyncs it, renames it into place
+and only then replaces ``CURRENT``; a crash at any point leaves the previous generation live.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.errors import IndexCorruptError, IndexNotFoundError
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+GENERATIONS = "generations"
+MANIFEST = "manifest.json"
+META = "meta.sqlite"
+VECTORS = "vectors.faiss"
+BM25_DIR = "bm25"
+EMBEDDING_CACHE = Path("cache") / "embeddings.sqlite"
+KEEP_GENERATIONS = 2
+REBUILD_ADVICE = (
+    "Rebuild it with `newsbot ingest --rebuild` (your article files are not affected)."
+)
+
+
+def current_generation(index_dir: Path) -> Path:
+    """Return the live generation's folder.
+
+    Raises:
+        IndexNotFoundError: When the directory holds no index.
+        IndexCorruptError: When ``CURRENT`` names a missing or malformed generation.
+    """
+    pointer = index_dir / CURRENT
+    if not pointer.exists() and not pointer.is_symlink():
+        raise IndexNotFoundError(
+            f"No index in {index_dir}. Build one with `newsbot ingest` (it reads seeds/ by "
+            "default)."
+        )
+    if not pointer.is_file():
+        raise IndexCorruptError(f"{pointer} is not a regular file. {REBUILD_ADVICE}")
+    try:
+        name = pointer.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError as exc:
+        raise IndexCorruptError(
+            f"{pointer} cannot be read ({exc.strerror}). {REBUILD_ADVICE}"
+        ) from exc
+    if not name.startswith("gen-") or "/" in name or name != Path(name).name:
+        raise IndexCorruptError(
+            f"{pointer} does not name a generation ({name!r}). {REBUILD_ADVICE}"
+        )
+    directory = index_dir / GENERATIONS / name
+    if not directory.is_dir():
+        raise IndexCorruptError(f"The live generation {directory} is missing. {REBUILD_ADVICE}")
+    return directory

@@ -1,0 +1,80 @@
+"""Loading a generation into memory: verified files -> an immutable LoadedIndex."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retrieval.errors import IndexCorruptError
+from retrieval.index.dense import VectorIndex
+from retrieval.index.layout import BM25_DIR, META, REBUILD_ADVICE, VECTORS
+from retrieval.index.manifest import Manifest
+from retrieval.index.sparse import LexicalIndex
+from retrieval.index.sqlite import ChunkTable, read_metadata
+from retrieval.index.verify import check_consistency, verify_live
+from retrieval.records import Article
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedIndex:
+    """One verified generation in memory; immutable, so searches can share it across threads."""
+
+    directory: Path
+    manifest: Manifest
+    articles: dict[str, Article]
+    chunks: ChunkTable
+    vectors: VectorIndex
+    lexical: LexicalIndex
+    id_order: np.ndarray[Any, Any]  # rows sorted by FAISS id, for rows_for_ids
+
+    def chunk_text(self, row: int) -> str:
+        """The passage text of a chunk row."""
+        article = self.articles[self.chunks.sources[row]]
+        return article.text[int(self.chunks.starts[row]) : int(self.chunks.ends[row])]
+
+    def rows_for_ids(self, ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Map FAISS ids to chunk rows."""
+        order = self.id_order
+        positions = np.searchsorted(self.chunks.ids, ids, sorter=order)
+        return order[np.clip(positions, 0, len(order) - 1)]
+
+
+def load_index(
+    index_dir: Path, *, model_hash: str | None = None, checksums: bool = True
+) -> LoadedIndex:
+    """Load and verify the live generation.
+
+    Args:
+        index_dir: The index directory.
+        model_hash: When given, the index must have been built with these model weights.
+        checksums: Verify every file's SHA-256 (sizes are always checked).
+
+    Raises:
+        IndexNotFoundError: No index yet.
+        IndexMismatchError: Built with another model or format version.
+        IndexCorruptError: Anything missing, altered or inconsistent.
+    """
+    directory, manifest = verify_live(index_dir, model_hash=model_hash, checksums=checksums)
+    try:
+        articles, chunks = read_metadata(directory / META)
+        vectors = VectorIndex.load(directory / VECTORS)
+        lexical = LexicalIndex.load(directory / BM25_DIR, size=len(chunks))
+    except (sqlite3.DatabaseError, RuntimeError, OSError, ValueError, KeyError) as exc:
+        raise IndexCorruptError(
+            f"The index in {directory} cannot be read ({exc}). {REBUILD_ADVICE}"
+        ) from exc
+    loaded = LoadedIndex(
+        directory,
+        manifest,
+        articles,
+        chunks,
+        vectors,
+        lexical,
+        id_order=np.argsort(chunks.ids, kind="stable"),
+    )
+    check_consistency(loaded)
+    return loaded

@@ -1,0 +1,122 @@
+"""Writing a generation: SQLite, FAISS and BM25 in a temporary folder, fsynced, then switched in.
+
+Call it under :func:`retrieval.index.lock.write_lock`; a crash at any point leaves the previous
+generation live.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retrieval.chunking import Chunk, embedding_text
+from retrieval.embedding.protocol import Vectors
+from retrieval.files import file_sha256, fsync_dir, fsync_tree, write_durably
+from retrieval.index.dense import ANN_THRESHOLD, VectorIndex
+from retrieval.index.layout import (
+    BM25_DIR,
+    CURRENT,
+    GENERATIONS,
+    KEEP_GENERATIONS,
+    MANIFEST,
+    META,
+    VECTORS,
+)
+from retrieval.index.manifest import Manifest
+from retrieval.index.sparse import LexicalIndex
+from retrieval.index.sqlite import write_metadata
+from retrieval.records import Article
+
+
+def write_generation(
+    index_dir: Path,
+    articles: Sequence[Article],
+    chunks: Sequence[Chunk],
+    vectors: Vectors,
+    *,
+    model_id: str,
+    model_hash: str,
+    ann_threshold: int = ANN_THRESHOLD,
+) -> Manifest:
+    """Write a complete generation and make it the live one. Call under :func:`write_lock`."""
+    if len(chunks) != len(vectors):
+        raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    generations = index_dir / GENERATIONS
+    generations.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(generations)
+    name = datetime.now(UTC).strftime("gen-%Y%m%dT%H%M%S%f")
+    temporary = generations / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
+    temporary.mkdir()
+    dimension = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 384
+
+    write_metadata(temporary / META, articles, chunks)
+    ids = np.array([c.id for c in chunks], dtype=np.int64)
+    if len(np.unique(ids)) != len(ids):
+        raise ValueError("duplicate chunk ids")
+    vector_index = VectorIndex.build(
+        ids, vectors, ann_threshold=ann_threshold, dimension=dimension
+    )
+    vector_index.save(temporary / VECTORS)
+    titles = {a.source: a.title for a in articles}
+    LexicalIndex.build([embedding_text(titles[c.source], c.text) for c in chunks]).save(
+        temporary / BM25_DIR
+    )
+    manifest = Manifest(
+        generation=name,
+        created_at=datetime.now(UTC),
+        model_id=model_id,
+        model_hash=model_hash,
+        dimension=dimension,
+        articles=len(articles),
+        chunks=len(chunks),
+        vector_index=vector_index.kind,
+        files=_checksums(temporary),
+    )
+    write_durably(temporary / MANIFEST, manifest.to_json())
+    fsync_tree(temporary)
+    final = generations / name
+    temporary.rename(final)
+    fsync_dir(generations)
+    _switch_current(index_dir, name)
+    _prune(generations, keep=name)
+    return manifest
+
+
+def _checksums(directory: Path) -> dict[str, dict[str, Any]]:
+    files: dict[str, dict[str, Any]] = {}
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        relative = path.relative_to(directory).as_posix()
+        files[relative] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+    return files
+
+
+def _switch_current(index_dir: Path, name: str) -> None:
+    pointer = index_dir / CURRENT
+    if pointer.is_dir() and not pointer.is_symlink():
+        shutil.rmtree(pointer)  # a damaged pointer; replace() cannot overwrite a folder
+    for stale in index_dir.glob(f".{CURRENT}.*.tmp"):  # left by writers killed mid-switch
+        stale.unlink(missing_ok=True)
+    temporary = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
+    write_durably(temporary, name + "\n")
+    temporary.replace(pointer)
+    fsync_dir(index_dir)
+
+
+def _remove_stale_temporaries(generations: Path) -> None:
+    # Only called under the write lock, so no temporary folder belongs to a live writer.
+    for path in generations.glob(".tmp-*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _prune(generations: Path, *, keep: str) -> None:
+    names = sorted(p.name for p in generations.iterdir() if p.name.startswith("gen-"))
+    for name in names[:-KEEP_GENERATIONS]:
+        if name != keep:
+            shutil.rmtree(generations / name, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Ingest: article files (and later web pages and feeds) -> cleaned Article records."""

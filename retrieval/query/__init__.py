@@ -1,0 +1,1 @@
+"""Questions -> answers: cleaning, time, hybrid search, the gate, key sentences, excerpts."""

@@ -1,0 +1,1 @@
+"""Text primitives every stage shares: sentence boundaries and search tokens."""

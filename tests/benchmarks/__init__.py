@@ -1,0 +1,1 @@
+"""Tests of the benchmark harness (metric formulas and quick runs)."""

@@ -1,0 +1,151 @@
+"""The `newsbot` command line, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+MOSCOW_TIMES = (
+    "https://www.themoscowtimes.com/2022/12/27/"
+    "putin-presents-rings-to-his-fellow-cis-leaders-during-summit-a79810"
+)
+
+
+def _newsbot(
+    *args: str, index: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
+    environment.pop("NEWSBOT_INDEX_DIR", None)
+    if env and "NEWSBOT_INDEX_DIR" in env:
+        environment["NEWSBOT_INDEX_DIR"] = env["NEWSBOT_INDEX_DIR"]
+    command = [sys.executable, "-m", "bot.cli.main"]
+    if index is not None:
+        command += ["--index-dir", str(index)]
+    return subprocess.run(
+        [*command, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_index(tmp_path_factory: pytest.TempPathFactory, seed_index_dir: Path) -> Path:
+    target = tmp_path_factory.mktemp("cli") / "index"
+    shutil.copytree(seed_index_dir, target)
+    return target
+
+
+def test_ask_prints_the_cited_excerpt_and_link(cli_index: Path) -> None:
+    result = _newsbot("ask", "Who put Putin's ring on his finger?", index=cli_index)
+    assert result.returncode == 0, result.stderr
+    assert "Lukashenko" in result.stdout
+    assert MOSCOW_TIMES in result.stdout
+    assert "[1]" in result.stdout
+
+
+def test_ask_json_streams_one_object_per_stdin_line(cli_index: Path) -> None:
+    questions = ["Who put Putin's ring on his finger?", "How do I bake bread?", "", "CIS trade"]
+    result = _newsbot("ask", "--json", "--top-k", "2", index=cli_index, stdin="\n".join(questions))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == [q for q in questions if q]
+    assert lines[0]["answered"] and not lines[1]["answered"]
+    assert all(len(line["citations"]) <= 2 for line in lines)
+    first = lines[0]["citations"][0]
+    assert {
+        "rank",
+        "excerpt",
+        "score",
+        "title",
+        "publisher",
+        "published",
+        "url",
+        "source",
+        "also_reported_by",
+    } <= set(first)
+    links = [c["url"] for c in lines[0]["citations"]] + [
+        r["url"] for c in lines[0]["citations"] for r in c["also_reported_by"]
+    ]
+    assert MOSCOW_TIMES in links
+
+
+def test_ask_without_question_or_json_explains(cli_index: Path) -> None:
+    result = _newsbot("ask", index=cli_index)
+    assert result.returncode == 2
+    assert "--json" in result.stdout
+
+
+def test_chat_answers_until_an_empty_line(cli_index: Path) -> None:
+    result = _newsbot("chat", index=cli_index, stdin="Where was the 2023 summit held?\n\n")
+    assert result.returncode == 0, result.stderr
+    assert "Bishkek" in result.stdout
+    assert "articles" in result.stdout.splitlines()[0]
+
+
+def test_stats_lists_articles_with_dates_and_links(cli_index: Path) -> None:
+    result = _newsbot("stats", index=cli_index)
+    assert result.returncode == 0, result.stderr
+    assert "Articles:   5" in result.stdout
+    assert "2025-12-22" in result.stdout and MOSCOW_TIMES in result.stdout
+
+
+def test_index_dir_comes_from_the_environment(cli_index: Path) -> None:
+    result = _newsbot("stats", index=None, env={"NEWSBOT_INDEX_DIR": str(cli_index)})  # type: ignore[arg-type]
+    assert result.returncode == 0, result.stderr
+    assert str(cli_index) in result.stdout
+
+
+def test_ingest_remove_and_report(tmp_path: Path, seed_index_dir: Path) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.md").write_text(
+        "# Lighthouse restored in Brittany\n\nVolunteers restored the 1882 lighthouse at "
+        "Ploumanac'h over two summers, the mayor said.\n",
+        encoding="utf-8",
+    )
+    (folder / "broken.json").write_text("{not json", encoding="utf-8")
+    result = _newsbot("ingest", "--quiet", str(folder), index=index)
+    assert result.returncode == 0, result.stderr
+    assert "1 added" in result.stdout
+    assert "broken.json" in result.stdout
+    removed = _newsbot("remove", "story.md", index=index)
+    assert removed.returncode == 0, removed.stderr
+    assert "Removed story.md" in removed.stdout
+    missing = _newsbot("remove", "nope.txt", index=index)
+    assert missing.returncode == 1
+    assert "newsbot stats" in missing.stderr
+
+
+def test_a_corrupt_index_gives_a_clear_error_not_a_traceback(
+    tmp_path: Path, seed_index_dir: Path
+) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index)
+    live = index / "generations" / (index / "CURRENT").read_text().strip()
+    (live / "vectors.faiss").write_bytes(b"broken")
+    result = _newsbot("ask", "Putin", index=index)
+    assert result.returncode == 2
+    assert "newsbot ingest --rebuild" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_builds_the_index_from_seeds_when_missing(tmp_path: Path) -> None:
+    result = _newsbot("ask", "Where was the 2023 CIS summit?", index=tmp_path / "fresh")
+    assert result.returncode == 0, result.stderr
+    assert "Bishkek" in result.stdout
+    assert (tmp_path / "fresh" / "CURRENT").is_file()

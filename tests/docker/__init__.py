@@ -1,0 +1,1 @@
+"""Tests of the container image's entry point, health check and Dockerfile."""

@@ -1,0 +1,1 @@
+"""The reliability battery: crashes, corruption, hostile input, load and network faults."""

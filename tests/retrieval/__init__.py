@@ -1,0 +1,1 @@
+"""Tests of the retrieval package, one folder per stage."""

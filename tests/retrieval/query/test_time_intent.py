@@ -1,0 +1,41 @@
+"""Time words in questions become a date intent; unknown publication dates never match."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from retrieval.query.time_intent import parse_time_intent
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("question", "recent", "start", "end"),
+    [
+        ("What is the latest news about the CIS?", True, None, None),
+        ("most recent summit", True, None, None),
+        ("What happened at the CIS summit in 2023?", False, date(2023, 1, 1), date(2023, 12, 31)),
+        ("news this year", False, date(2026, 1, 1), date(2026, 12, 31)),
+        ("what happened last year", False, date(2025, 1, 1), date(2025, 12, 31)),
+        ("summits since 2023", False, date(2023, 1, 1), None),
+        ("summits before 2023", False, None, date(2022, 12, 31)),
+        ("Putin 2022", False, date(2022, 1, 1), date(2022, 12, 31)),
+        ("Who gave rings to CIS leaders?", False, None, None),
+        ("a $2023.50 bill", False, None, None),
+    ],
+)
+def test_parse_time_intent(
+    question: str, recent: bool, start: date | None, end: date | None
+) -> None:
+    intent = parse_time_intent(question, today=TODAY)
+    assert (intent.prefer_recent, intent.start, intent.end) == (recent, start, end)
+
+
+def test_admits_only_known_dates_in_range() -> None:
+    intent = parse_time_intent("in 2023", today=TODAY)
+    assert intent.admits(date(2023, 10, 13))
+    assert not intent.admits(date(2022, 12, 27))
+    assert not intent.admits(None)
+    assert parse_time_intent("no dates here", today=TODAY).admits(None)

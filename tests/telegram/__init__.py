@@ -1,0 +1,1 @@
+"""Tests of the Telegram front end against the fake Bot API server."""

@@ -1,0 +1,110 @@
+"""Tests of bot.settings: settings from the environment, every problem reported, token masked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_API_BASE_URL, ConfigError, Settings
+from tests.support.fake_telegram import TOKEN
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+
+    assert settings.api_base_url == DEFAULT_API_BASE_URL
+    assert settings.index_dir == Path("var/index")
+    assert settings.seeds_dir == Path("seeds")
+    assert settings.admin_ids == frozenset()
+    assert not settings.webhook_mode
+    assert settings.port == 8080
+    assert settings.log_level == "INFO"
+
+
+def test_everything_set() -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+            "NEWSBOT_INDEX_DIR": "/data/index",
+            "NEWSBOT_SEEDS_DIR": "/data/seeds",
+            "NEWSBOT_ADMIN_IDS": " 12, 34 ,",
+            "NEWSBOT_WEBHOOK_URL": "https://bot.example.com/tg/hook/",
+            "NEWSBOT_WEBHOOK_SECRET": "s3cret_-X",
+            "NEWSBOT_PORT": "9000",
+            "NEWSBOT_LOG_LEVEL": "debug",
+        }
+    )
+
+    assert settings.admin_ids == frozenset({12, 34})
+    assert settings.webhook_mode
+    assert settings.webhook_path == "/tg/hook"
+    assert settings.port == 9000
+    assert settings.log_level == "DEBUG"
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(
+            {
+                "TELEGRAM_API_BASE_URL": "ftp://x",
+                "NEWSBOT_ADMIN_IDS": "12,alice,1087968824",
+                "NEWSBOT_WEBHOOK_URL": "http://insecure.example.com",
+                "NEWSBOT_PORT": "99999",
+                "NEWSBOT_LOG_LEVEL": "LOUD",
+            }
+        )
+
+    message = str(caught.value)
+    for name in [
+        "TELEGRAM_BOT_TOKEN is not set",
+        "TELEGRAM_API_BASE_URL",
+        "'alice' is not one",
+        "1087968824",
+        "https://",
+        "NEWSBOT_WEBHOOK_SECRET is required",
+        "NEWSBOT_PORT",
+        "NEWSBOT_LOG_LEVEL",
+    ]:
+        assert name in message
+    assert len(caught.value.problems) == 8
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "does not look like a bot token"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_WEBHOOK_SECRET": "x"},
+            "NEWSBOT_WEBHOOK_URL is not",
+        ),
+        (
+            {
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "NEWSBOT_WEBHOOK_URL": "https://e.x/h",
+                "NEWSBOT_WEBHOOK_SECRET": "bad secret!",
+            },
+            "1-256 characters",
+        ),
+    ],
+)
+def test_single_problems(env: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment):
+        Settings.from_env(env)
+
+
+def test_repr_masks_the_token_and_secret() -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "NEWSBOT_WEBHOOK_URL": "https://e.x/h",
+            "NEWSBOT_WEBHOOK_SECRET": "webhooksecret",
+        }
+    )
+
+    for text in (repr(settings), str(settings), f"{settings}", f"{settings!r}"):
+        assert TOKEN not in text
+        assert TOKEN.split(":")[1] not in text
+        assert "webhooksecret" not in text
+        assert "<masked>" in text
