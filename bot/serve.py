@@ -1,8 +1,9 @@
 """``newsbot serve``: one engine and one HTTP server for every front end whose token is set.
 
 Reads the settings once, configures logging with every secret redacted, serves ``/healthz``
-(503 while the index loads), opens the engine off the event loop, runs the Telegram and/or
-Discord front end on it, and on SIGTERM or SIGINT stops them all and exits 0. Nothing here
+(503 while the index loads), opens the engine off the event loop and the answer store beside
+the index (so buttons work after a restart), runs the Telegram and/or Discord front end on
+them, and on SIGTERM or SIGINT stops them all and exits 0. Nothing here
 knows a chat platform: each is a ``bot.frontend.FrontEnd``.
 """
 
@@ -16,6 +17,7 @@ import sys
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import TypeVar
 
+from bot.answer_store import ANSWERS_FILE, AnswerStore
 from bot.frontend import FrontEnd, FrontEndError
 from bot.health import HealthCheck
 from bot.logs import configure_logging
@@ -148,6 +150,7 @@ async def run(
         frontend.mount(server)
     await server.start()
     tasks: dict[asyncio.Task[None], FrontEnd] = {}
+    answers: AnswerStore | None = None
     try:
         _LOGGER.info("opening the index in %s", settings.index_dir)
         if engine is None:
@@ -158,7 +161,8 @@ async def run(
         # Load the model before connecting: the first question must not wait for it.
         await _unless_stopped(asyncio.to_thread(engine.warm_up), stop)
         health.engine = engine
-        services = Services(engine=engine, settings=settings)
+        answers = AnswerStore.open(settings.index_dir / ANSWERS_FILE)
+        services = Services(engine=engine, settings=settings, answers=answers)
         for frontend in chosen:
             task = asyncio.create_task(frontend.run(services), name=f"newsbot {frontend.name}")
             tasks[task] = frontend
@@ -172,6 +176,8 @@ async def run(
     finally:
         await _stop_all(chosen, tasks)
         await server.stop()
+        if answers is not None:
+            answers.close()
 
 
 async def _until_stopped(tasks: dict[asyncio.Task[None], FrontEnd], stop: asyncio.Event) -> int:
