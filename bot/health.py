@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retrieval import Engine, RetrievalError
+
+if TYPE_CHECKING:
+    from bot.frontend import FrontEnd
 
 __all__ = ["HealthCheck", "HealthReport"]
 
@@ -32,13 +36,21 @@ class HealthCheck:
     are compared every ``verify_ttl_s`` seconds and SHA-256 checksums every
     ``checksum_ttl_s`` seconds, so that a same-size bit flip is caught too.
 
-    ``engine`` stays None while the index is loading, which reports unhealthy.
+    ``engine`` stays None while the index is loading, which reports unhealthy. Every report
+    also shows each front end's state (``frontends``) and, when Telegram runs, its ``mode``
+    ("polling" or "webhook").
     """
 
     def __init__(
-        self, *, mode: str, verify_ttl_s: float = 30.0, checksum_ttl_s: float = 600.0
+        self,
+        *,
+        mode: str | None = None,
+        frontends: Sequence[FrontEnd] = (),
+        verify_ttl_s: float = 30.0,
+        checksum_ttl_s: float = 600.0,
     ) -> None:
         self.mode = mode
+        self.frontends = tuple(frontends)
         self.engine: Engine | None = None
         self.verify_ttl_s = verify_ttl_s
         self.checksum_ttl_s = checksum_ttl_s
@@ -66,6 +78,11 @@ class HealthCheck:
             self._verified = (time.monotonic(), problem)
             return problem
 
+    def _common(self) -> dict[str, Any]:
+        common: dict[str, Any] = {} if self.mode is None else {"mode": self.mode}
+        common["frontends"] = {frontend.name: frontend.state for frontend in self.frontends}
+        return common
+
     async def report(self) -> HealthReport:
         """Run the check (verification off the event loop) and describe the result."""
         engine = self.engine
@@ -75,7 +92,7 @@ class HealthCheck:
                 body={
                     "status": "unhealthy",
                     "index_loaded": False,
-                    "mode": self.mode,
+                    **self._common(),
                     "error": "the index is still loading",
                 },
             )
@@ -89,14 +106,14 @@ class HealthCheck:
                 body={
                     "status": "unhealthy",
                     "index_loaded": True,
-                    "mode": self.mode,
+                    **self._common(),
                     "error": problem,
                 },
             )
         body: dict[str, Any] = {
             "status": "ok" if problem is None else "unhealthy",
             "index_loaded": True,
-            "mode": self.mode,
+            **self._common(),
             "articles": stats.articles,
             "passages": stats.passages,
             "generation": stats.generation,

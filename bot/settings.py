@@ -1,7 +1,7 @@
 """Every setting newsbot reads from the environment, with its default, read and checked once.
 
-Only this module reads ``NEWSBOT_*``, ``TELEGRAM_*`` and the other variables; everything else
-gets a ``Settings``. Secrets never appear in a repr or a log line.
+Only this module reads ``NEWSBOT_*``, ``TELEGRAM_*``, ``DISCORD_*`` and the other variables;
+everything else gets a ``Settings``. Secrets never appear in a repr or a log line.
 """
 
 from __future__ import annotations
@@ -15,14 +15,25 @@ from urllib.parse import urlsplit
 
 from retrieval import default_cache_dir
 
-__all__ = ["ANONYMOUS_ADMIN_ID", "DEFAULT_API_BASE_URL", "ConfigError", "Settings"]
+__all__ = [
+    "ANONYMOUS_ADMIN_ID",
+    "DEFAULT_API_BASE_URL",
+    "DEFAULT_DISCORD_API_BASE_URL",
+    "ConfigError",
+    "Settings",
+]
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10"
 ANONYMOUS_ADMIN_ID = 1087968824
 """The user id Telegram shows for anonymous group admins; never an authorised admin."""
 
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Three dot-separated base64url parts: the bot id, a timestamp and an HMAC.
+_DISCORD_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{16,}$")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _DEVICES = ("auto", "cpu", "cuda")
 DEFAULT_INDEX_DIR = Path("var/index")
@@ -57,6 +68,11 @@ class Settings:
         webhook_secret: Value Telegram sends in ``X-Telegram-Bot-Api-Secret-Token`` (secret).
         port: Port of the HTTP server (``/healthz``, and the webhook when configured).
         log_level: Name of the root log level.
+        discord_token: The Discord bot token from the Developer Portal (secret), or None.
+        discord_api_base_url: Base URL of every Discord REST call (API v10).
+        discord_guild_ids: Guilds to register the slash commands in; empty means globally.
+        discord_message_content: Ask for the privileged MESSAGE_CONTENT intent (off by
+            default: mentions, replies to the bot and DMs arrive with their text without it).
     """
 
     token: str | None = field(default=None, repr=False)
@@ -70,16 +86,32 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     port: int = 8080
     log_level: str = "INFO"
+    discord_token: str | None = field(default=None, repr=False)
+    discord_api_base_url: str = DEFAULT_DISCORD_API_BASE_URL
+    discord_guild_ids: frozenset[int] = frozenset()
+    discord_message_content: bool = False
 
     def __repr__(self) -> str:
         secret = "<masked>" if self.webhook_secret else None
+        token = "<masked>" if self.token else None
+        discord_token = "<masked>" if self.discord_token else None
         return (
-            f"Settings(token='<masked>', api_base_url={self.api_base_url!r}, "
+            f"Settings(token={token!r}, api_base_url={self.api_base_url!r}, "
             f"index_dir={str(self.index_dir)!r}, seeds_dir={str(self.seeds_dir)!r}, "
             f"cache_dir={str(self.cache_dir)!r}, device={self.device!r}, "
             f"admin_ids={sorted(self.admin_ids)!r}, webhook_url={self.webhook_url!r}, "
-            f"webhook_secret={secret!r}, port={self.port!r}, log_level={self.log_level!r})"
+            f"webhook_secret={secret!r}, port={self.port!r}, log_level={self.log_level!r}, "
+            f"discord_token={discord_token!r}, "
+            f"discord_api_base_url={self.discord_api_base_url!r}, "
+            f"discord_guild_ids={sorted(self.discord_guild_ids)!r}, "
+            f"discord_message_content={self.discord_message_content!r})"
         )
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret in these settings, for log redaction."""
+        values = (self.token, self.webhook_secret, self.discord_token)
+        return tuple(value for value in values if value)
 
     __str__ = __repr__
 
@@ -111,8 +143,8 @@ class Settings:
 
         Args:
             environ: The environment, usually ``os.environ``.
-            serving: For ``newsbot serve``: a bot token is required. The other commands
-                pass False and get the same settings without one.
+            serving: For ``newsbot serve``: a Telegram or Discord bot token (or both) is
+                required. The other commands pass False and get the same settings without one.
 
         Raises:
             ConfigError: When anything is missing or invalid; lists every problem at once.
@@ -124,9 +156,12 @@ class Settings:
             return value or None
 
         token = get("TELEGRAM_BOT_TOKEN")
-        if token is None and serving:
+        discord_token = get("DISCORD_BOT_TOKEN")
+        if token is None and discord_token is None and serving:
             problems.append(
-                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token."
+                "TELEGRAM_BOT_TOKEN is not set (nor DISCORD_BOT_TOKEN): create a bot with"
+                " @BotFather and export its token, or export a Discord bot token (see README,"
+                " The Discord bot)."
             )
         elif token is not None and not _TOKEN_RE.match(token):
             problems.append(
@@ -139,6 +174,39 @@ class Settings:
         if base.scheme not in ("http", "https") or not base.netloc:
             problems.append(
                 f"TELEGRAM_API_BASE_URL must be an http(s) URL such as {DEFAULT_API_BASE_URL}."
+            )
+
+        if discord_token is not None and not _DISCORD_TOKEN_RE.match(discord_token):
+            problems.append(
+                "DISCORD_BOT_TOKEN does not look like a Discord bot token (three parts separated"
+                " by dots, copied from the Bot page of the Developer Portal, without 'Bot ')."
+            )
+        discord_api_base_url = (
+            get("DISCORD_API_BASE_URL") or DEFAULT_DISCORD_API_BASE_URL
+        ).rstrip("/")
+        base = urlsplit(discord_api_base_url)
+        if base.scheme not in ("http", "https") or not base.netloc:
+            problems.append(
+                f"DISCORD_API_BASE_URL must be an http(s) URL such as"
+                f" {DEFAULT_DISCORD_API_BASE_URL}."
+            )
+        guild_ids: set[int] = set()
+        for part in (get("NEWSBOT_DISCORD_GUILD_IDS") or "").split(","):
+            item = part.strip()
+            if not item:
+                continue
+            if re.fullmatch(r"\d{15,21}", item):
+                guild_ids.add(int(item))
+            else:
+                problems.append(
+                    f"NEWSBOT_DISCORD_GUILD_IDS must list Discord server (guild) ids separated by"
+                    f" commas; {item!r} is not one (Developer Mode, right-click the server,"
+                    " Copy Server ID)."
+                )
+        raw_content = (get("NEWSBOT_DISCORD_MESSAGE_CONTENT") or "0").lower()
+        if raw_content not in _TRUE + _FALSE:
+            problems.append(
+                "NEWSBOT_DISCORD_MESSAGE_CONTENT must be 1 or 0 (true/false, yes/no, on/off)."
             )
 
         admin_ids: set[int] = set()
@@ -161,6 +229,11 @@ class Settings:
 
         webhook_url = get("NEWSBOT_WEBHOOK_URL")
         webhook_secret = get("NEWSBOT_WEBHOOK_SECRET")
+        if webhook_url is not None and token is None and discord_token is not None:
+            problems.append(
+                "NEWSBOT_WEBHOOK_URL is for the Telegram bot, but TELEGRAM_BOT_TOKEN is not set:"
+                " set the token too, or unset the webhook settings."
+            )
         if webhook_url is not None:
             parts = urlsplit(webhook_url)
             if parts.scheme != "https" or not parts.netloc:
@@ -216,4 +289,8 @@ class Settings:
             webhook_secret=webhook_secret,
             port=port,
             log_level=log_level,
+            discord_token=discord_token,
+            discord_api_base_url=discord_api_base_url,
+            discord_guild_ids=frozenset(guild_ids),
+            discord_message_content=raw_content in _TRUE,
         )

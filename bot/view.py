@@ -11,19 +11,23 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from retrieval import Answer, Citation, IngestReport, Period, Refusal, SourceRef
 
 __all__ = [
     "NOT_FOUND",
+    "PAGE_SIZE",
     "AnswerView",
     "Byline",
     "CitationView",
+    "View",
     "answer_view",
     "describe_ingest",
     "describe_period",
     "format_date",
     "ingest_report_lines",
+    "page_count",
     "refusal_detail",
 ]
 
@@ -37,6 +41,21 @@ _REFUSAL_DETAILS = {
     ),
     Refusal.NO_WORDS: "Please ask a question in words.",
 }
+PAGE_SIZE = 3
+"""Citations shown per answer page; "More sources" shows the next page."""
+
+
+class View(Enum):
+    """How an answer is displayed; the value travels in button data (one character)."""
+
+    EXCERPTS = "x"
+    """Each citation's excerpt, with the key sentence in bold."""
+    SHORT = "k"
+    """Only the key sentences: the shortest answer."""
+    SOURCES = "s"
+    """Only the list of cited articles and who else reported them."""
+
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -92,6 +111,11 @@ class AnswerView:
     refusal: str
     citations: tuple[CitationView, ...]
     notices: tuple[str, ...]
+
+
+def page_count(answer: Answer, *, page_size: int = PAGE_SIZE) -> int:
+    """Return how many pages of citations ``answer`` has (at least 1)."""
+    return max(1, -(-len(answer.citations) // page_size))
 
 
 def format_date(value: date) -> str:

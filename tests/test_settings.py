@@ -108,3 +108,74 @@ def test_repr_masks_the_token_and_secret() -> None:
         assert TOKEN.split(":")[1] not in text
         assert "webhooksecret" not in text
         assert "<masked>" in text
+
+
+DISCORD_TOKEN = "MTMwMDAwMDAwMDAwMDAwMDAwMQ.GfAkE0.newsbot-tests-only-not-a-real-token-0000000"
+
+
+def test_a_discord_token_alone_is_enough_to_serve() -> None:
+    settings = Settings.from_env({"DISCORD_BOT_TOKEN": DISCORD_TOKEN})
+
+    assert settings.token is None
+    assert settings.discord_token == DISCORD_TOKEN
+    assert settings.discord_api_base_url == "https://discord.com/api/v10"
+    assert settings.discord_guild_ids == frozenset()
+    assert settings.discord_message_content is False
+    assert settings.secrets == (DISCORD_TOKEN,)
+
+
+def test_discord_settings() -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "DISCORD_BOT_TOKEN": DISCORD_TOKEN,
+            "DISCORD_API_BASE_URL": "http://127.0.0.1:9/api/v10/",
+            "NEWSBOT_DISCORD_GUILD_IDS": "1300000000000000100, 1300000000000000101",
+            "NEWSBOT_DISCORD_MESSAGE_CONTENT": "yes",
+        }
+    )
+
+    assert settings.discord_api_base_url == "http://127.0.0.1:9/api/v10"
+    assert settings.discord_guild_ids == frozenset({1300000000000000100, 1300000000000000101})
+    assert settings.discord_message_content is True
+    assert set(settings.secrets) == {TOKEN, DISCORD_TOKEN}
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({}, "TELEGRAM_BOT_TOKEN is not set (nor DISCORD_BOT_TOKEN)"),
+        ({"DISCORD_BOT_TOKEN": "Bot " + DISCORD_TOKEN}, "does not look like a Discord bot token"),
+        ({"DISCORD_BOT_TOKEN": DISCORD_TOKEN, "DISCORD_API_BASE_URL": "discord.com"}, "http(s)"),
+        (
+            {"DISCORD_BOT_TOKEN": DISCORD_TOKEN, "NEWSBOT_DISCORD_GUILD_IDS": "my-server"},
+            "'my-server' is not one",
+        ),
+        (
+            {"DISCORD_BOT_TOKEN": DISCORD_TOKEN, "NEWSBOT_DISCORD_MESSAGE_CONTENT": "maybe"},
+            "must be 1 or 0",
+        ),
+        (
+            {
+                "DISCORD_BOT_TOKEN": DISCORD_TOKEN,
+                "NEWSBOT_WEBHOOK_URL": "https://e.x/h",
+                "NEWSBOT_WEBHOOK_SECRET": "s",
+            },
+            "NEWSBOT_WEBHOOK_URL is for the Telegram bot",
+        ),
+    ],
+)
+def test_discord_problems(env: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(env)
+    assert fragment in str(caught.value)
+
+
+def test_repr_masks_the_discord_token() -> None:
+    settings = Settings.from_env({"DISCORD_BOT_TOKEN": DISCORD_TOKEN})
+
+    for text in (repr(settings), str(settings)):
+        assert DISCORD_TOKEN not in text
+        assert DISCORD_TOKEN.split(".")[2] not in text
+        assert "discord_token='<masked>'" in text
+        assert "token=None" in text

@@ -1,6 +1,6 @@
 """The `newsbot` command line: ingest, ask, chat, stats, remove, serve.
 
-Settings come from ``bot.settings`` (read once); the Telegram parts are imported by ``serve``
+Settings come from ``bot.settings`` (read once); the chat front ends are imported by ``serve``
 alone, so the retrieval commands start without them.
 """
 
@@ -65,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     remove = commands.add_parser("remove", help="delete an article from the index")
     remove.add_argument("source", help="the article's source name, as `newsbot stats` lists it")
 
-    commands.add_parser("serve", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser(
+        "serve",
+        help="run the Telegram and/or Discord bot (needs TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN)",
+    )
     return parser
 
 
@@ -92,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.command == "serve":
-        from bot.telegram.runner import run_from_environment  # noqa: PLC0415 - Telegram only here
+        from bot.serve import run_from_environment  # noqa: PLC0415 - the bots only here
 
         return run_from_environment(os.environ)
     try:

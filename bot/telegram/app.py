@@ -15,8 +15,9 @@ from telegram.ext import (
 )
 
 from bot.answer_store import AnswerStore
+from bot.services import Services
 from bot.settings import Settings
-from bot.telegram.context import CONTEXT_TYPES, BotData, Services
+from bot.telegram.context import CONTEXT_TYPES, BotData
 from bot.telegram.handlers import buttons, commands, error_handler, inline, questions
 from bot.telegram.ratelimit import RetryingRateLimiter
 from bot.throttle import Throttle
@@ -38,6 +39,7 @@ def build_application(
     inline_throttle: Throttle | None = None,
     answers: AnswerStore | None = None,
     rate_limiter: RetryingRateLimiter | None = None,
+    services: Services | None = None,
 ) -> NewsbotApplication:
     """Build the bot's Application with every handler registered.
 
@@ -48,10 +50,15 @@ def build_application(
         inline_throttle: Per-user limit on inline queries.
         answers: Store of recent answers for the buttons.
         rate_limiter: Outgoing flood control (default: ``RetryingRateLimiter()``).
+        services: What the handlers share, when ``newsbot serve`` shares it with other front
+            ends; by default new Services for ``engine`` and ``settings``.
 
     Returns:
         An Application, not yet initialized. ``post_init`` registers the command menu; it runs
         under ``run_polling``, and ``bot.telegram.runner`` calls it itself.
+
+    Raises:
+        ValueError: When ``settings`` holds no Telegram token.
     """
     if settings.token is None:
         raise ValueError("the Telegram front end needs settings.token (TELEGRAM_BOT_TOKEN)")
@@ -71,7 +78,8 @@ def build_application(
         builder = builder.updater(None)
     application: NewsbotApplication = builder.build()
 
-    services = Services(engine=engine, settings=settings)
+    if services is None:
+        services = Services(engine=engine, settings=settings)
     if throttle is not None:
         services.throttle = throttle
     if inline_throttle is not None:

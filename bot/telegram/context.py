@@ -1,4 +1,4 @@
-"""What handlers share, typed: the Services in ``bot_data``, reached as ``context.services``.
+"""The Telegram handlers' typed context: the Services in ``bot_data``, as ``context.services``.
 
 python-telegram-bot's ``ContextTypes`` makes ``bot_data`` a ``BotData`` and every handler's
 context a ``NewsbotContext``, so handlers get the engine, settings and caches without keys or
@@ -7,50 +7,13 @@ context a ``NewsbotContext``, so handlers get the engine, settings and caches wi
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot.answer_store import AnswerStore
-from bot.settings import Settings
-from bot.throttle import Throttle
-from retrieval import Engine
+from bot.services import Services
 
 __all__ = ["CONTEXT_TYPES", "BotData", "NewsbotContext", "Services"]
-
-
-@dataclass(slots=True)
-class Services:
-    """What every handler needs besides the update.
-
-    Attributes:
-        engine: The retrieval engine; its methods are blocking, so call them via
-            ``asyncio.to_thread``.
-        settings: The validated settings.
-        answers: Recent answers, for the buttons under them.
-        throttle: Per-user limit on questions and button presses.
-        inline_throttle: Per-user limit on inline queries (they arrive while the user types).
-        reload_lock: Held while ``/reload`` re-ingests the seeds.
-        counters: Questions, answers, refusals and errors since start, for ``/stats``.
-        started: ``time.monotonic()`` at start, for the uptime in ``/stats``.
-        typing_after: Seconds an answer may take before the chat shows "typing…". Fast
-            answers skip it: every chat action is a request against Telegram's 30-a-second
-            flood limit, and a reply that arrives at once needs no indicator.
-    """
-
-    engine: Engine
-    settings: Settings
-    answers: AnswerStore = field(default_factory=AnswerStore)
-    throttle: Throttle = field(default_factory=Throttle)
-    inline_throttle: Throttle = field(default_factory=lambda: Throttle(capacity=30.0, rate=3.0))
-    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    counters: Counter[str] = field(default_factory=Counter)
-    started: float = field(default_factory=time.monotonic)
-    typing_after: float = 0.25
 
 
 class BotData:

@@ -1,84 +1,124 @@
-"""Runs the bot: logging, index, HTTP server, polling or webhook, and a clean stop on SIGTERM."""
+"""The Telegram front end of ``newsbot serve``: connect, poll or take webhooks, stop cleanly."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-import sys
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable
 from typing import TypeVar
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 
-from bot.health import HealthCheck
-from bot.logs import configure_logging
-from bot.settings import ConfigError, Settings
+from bot.frontend import FrontEndError
+from bot.services import Services
+from bot.settings import Settings
 from bot.telegram.app import NewsbotApplication, build_application
-from bot.telegram.webhook import WebServer
-from retrieval import Engine, RetrievalError
+from bot.telegram.webhook import TelegramWebhook
+from bot.web import WebServer
 
-__all__ = ["StopRequestedError", "run", "run_from_environment", "serve"]
+__all__ = ["TelegramFrontEnd"]
 
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_CONFIG = 2
+
+class _StopRequestedError(Exception):
+    """Raised inside ``run`` when a stop was requested while it was still connecting."""
 
 
-class StopRequestedError(Exception):
-    """Raised inside ``run`` when a stop was requested while it was still starting."""
-
-
-def serve(settings: Settings) -> int:
-    """Run the bot until SIGTERM or SIGINT; the entry point of ``newsbot serve``.
+class TelegramFrontEnd:
+    """The Telegram bot as a ``bot.frontend.FrontEnd``: long polling, or a webhook route.
 
     Args:
-        settings: Validated settings (see ``Settings.from_env``).
-
-    Returns:
-        The process exit status: 0 after a clean stop, 1 when the bot could not start.
+        settings: Token, Bot API base URL, webhook settings and admin ids.
     """
-    configure_logging(
-        settings.log_level_number,
-        secrets=[settings.token or "", settings.webhook_secret or ""],
-    )
-    _LOGGER.info("starting newsbot with %r", settings)
-    return asyncio.run(_main(settings))
 
+    name = "telegram"
 
-def run_from_environment(environ: Mapping[str, str]) -> int:
-    """Read the settings from ``environ`` and ``serve``; what ``newsbot serve`` runs.
+    def __init__(self, settings: Settings) -> None:
+        if settings.token is None:
+            raise ValueError("the Telegram front end needs settings.token (TELEGRAM_BOT_TOKEN)")
+        self.settings = settings
+        self.state = "starting"
+        self._stop = asyncio.Event()
+        self._webhook = (
+            TelegramWebhook(secret=settings.webhook_secret or "")
+            if settings.webhook_mode
+            else None
+        )
 
-    Returns:
-        2 when the settings are invalid (every problem is printed to stderr), else what
-        ``serve`` returns.
-    """
-    try:
-        settings = Settings.from_env(environ)
-    except ConfigError as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    return serve(settings)
+    def mount(self, server: WebServer) -> None:
+        """In webhook mode, serve the webhook path (503 until the bot is connected)."""
+        if self._webhook is not None:
+            server.add_post(self.settings.webhook_path, self._webhook.handle)
 
+    async def stop(self) -> None:
+        """Make ``run`` shut the Application down and return."""
+        self._stop.set()
 
-async def _main(settings: Settings) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        return await run(settings, stop)
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
+    async def run(self, services: Services) -> None:
+        """Connect to Telegram (retrying network failures), serve updates until ``stop``.
+
+        Raises:
+            FrontEndError: Telegram rejected the token or refused to start the bot.
+        """
+        application: NewsbotApplication | None = None
+        started = False
+        try:
+            self.state = "connecting"
+            application = build_application(self.settings, services.engine, services=services)
+            await _initialize(application, self._stop)
+            await _run_post_init(application)
+            await application.start()
+            started = True
+            await self._receive_updates(application)
+            self.state = "running"
+            await self._stop.wait()
+            _LOGGER.info("stopping the Telegram bot")
+        except _StopRequestedError:
+            _LOGGER.info("stop requested while connecting to Telegram")
+        except InvalidToken as exc:
+            self.state = "failed"
+            raise FrontEndError(
+                "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN"
+            ) from exc
+        except TelegramError as exc:
+            self.state = "failed"
+            raise FrontEndError(f"cannot start the Telegram bot: {exc}") from exc
+        finally:
+            if self._webhook is not None:
+                self._webhook.application = None
+            if self.state != "failed":
+                self.state = "stopping"
+            await _shutdown(application, started=started)
+            if self.state != "failed":
+                self.state = "stopped"
+
+    async def _receive_updates(self, application: NewsbotApplication) -> None:
+        """Register the webhook with Telegram, or start long polling."""
+        if self._webhook is not None:
+            self._webhook.application = application
+            await application.bot.set_webhook(
+                url=self.settings.webhook_url or "",
+                secret_token=self.settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+            _LOGGER.info("webhook set; serving updates on %s", self.settings.webhook_path)
+            return
+        updater = application.updater
+        if updater is None:
+            raise RuntimeError("polling mode needs an Updater")
+        await updater.start_polling(
+            allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=5,
+            error_callback=_on_polling_error,
+        )
+        _LOGGER.info("polling for updates as @%s", application.bot.username)
 
 
 async def _unless_stopped(awaitable: Awaitable[_T], stop: asyncio.Event) -> _T:
-    """Await ``awaitable``, raising ``StopRequestedError`` if ``stop`` is set first."""
+    """Await ``awaitable``, raising ``_StopRequestedError`` if ``stop`` is set first."""
     task = asyncio.ensure_future(awaitable)
     stopper = asyncio.ensure_future(stop.wait())
     try:
@@ -87,7 +127,7 @@ async def _unless_stopped(awaitable: Awaitable[_T], stop: asyncio.Event) -> _T:
         stopper.cancel()
     if not task.done():
         task.cancel()
-        raise StopRequestedError
+        raise _StopRequestedError
     return task.result()
 
 
@@ -104,98 +144,9 @@ async def _initialize(application: NewsbotApplication, stop: asyncio.Event) -> N
             _LOGGER.warning("cannot reach Telegram (%s); retrying in %.0f s", exc, delay)
         try:
             await asyncio.wait_for(stop.wait(), timeout=delay)
-            raise StopRequestedError
+            raise _StopRequestedError
         except TimeoutError:
             delay = min(delay * 2, 30.0)
-
-
-async def run(
-    settings: Settings,
-    stop: asyncio.Event,
-    *,
-    host: str = "0.0.0.0",  # noqa: S104 - a container serves /healthz on every interface
-    engine: Engine | None = None,
-) -> int:
-    """Run the bot until ``stop`` is set; the testable core of ``serve``.
-
-    Starts the HTTP server (``/healthz`` reports "loading" meanwhile), opens the engine off the
-    event loop (building the index from the seeds when missing), then serves updates by long
-    polling or, when configured, by webhook.
-
-    Args:
-        settings: Validated settings.
-        stop: Set it to stop the bot.
-        host: Interface of the HTTP server.
-        engine: An engine already open (tests share one); by default ``Engine.open`` runs on
-            ``settings.index_dir`` with ``settings.seeds_dir``.
-
-    Returns:
-        0 after a clean stop, 1 when the index or Telegram could not be reached at start.
-    """
-    mode = "webhook" if settings.webhook_mode else "polling"
-    health = HealthCheck(mode=mode)
-    server = WebServer(
-        health=health,
-        host=host,
-        port=settings.port,
-        webhook_path=settings.webhook_path if settings.webhook_mode else None,
-        secret=settings.webhook_secret,
-    )
-    await server.start()
-    application: NewsbotApplication | None = None
-    started = False
-    try:
-        _LOGGER.info("opening the index in %s", settings.index_dir)
-        if engine is None:
-            engine = await _unless_stopped(
-                asyncio.to_thread(Engine.open, settings.index_dir, seeds=settings.seeds_dir),
-                stop,
-            )
-        # Load the model before polling: the first question must not wait for it.
-        await _unless_stopped(asyncio.to_thread(engine.warm_up), stop)
-        health.engine = engine
-        application = build_application(settings, engine)
-        await _initialize(application, stop)
-        await _run_post_init(application)
-        await application.start()
-        started = True
-        if settings.webhook_mode:
-            server.application = application
-            await application.bot.set_webhook(
-                url=settings.webhook_url or "",
-                secret_token=settings.webhook_secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
-            _LOGGER.info("webhook set; serving updates on %s", settings.webhook_path)
-        else:
-            updater = application.updater
-            if updater is None:
-                raise RuntimeError("polling mode needs an Updater")
-            await updater.start_polling(
-                allowed_updates=Update.ALL_TYPES,
-                bootstrap_retries=5,
-                error_callback=_on_polling_error,
-            )
-            _LOGGER.info("polling for updates as @%s", application.bot.username)
-        await stop.wait()
-        _LOGGER.info("stop requested; shutting down")
-        return EXIT_OK
-    except StopRequestedError:
-        _LOGGER.info("stop requested while starting; shutting down")
-        return EXIT_OK
-    except InvalidToken:
-        _LOGGER.error("Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN")
-        return EXIT_FAILURE
-    except RetrievalError as exc:
-        _LOGGER.error("cannot open the index: %s", exc)
-        return EXIT_FAILURE
-    except TelegramError as exc:
-        _LOGGER.error("cannot start the bot: %s", exc)
-        return EXIT_FAILURE
-    finally:
-        server.application = None
-        await _shutdown(application, started=started)
-        await server.stop()
 
 
 def _on_polling_error(exc: TelegramError) -> None:

@@ -1,4 +1,4 @@
-"""The aiohttp server: GET /healthz always, POST <webhook path> in webhook mode."""
+"""The Telegram webhook route (POST <webhook path>) that the Telegram front end mounts."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
-from bot.health import HealthCheck
 from bot.telegram.app import NewsbotApplication
 
-__all__ = ["SECRET_HEADER", "SeenUpdates", "WebServer"]
+__all__ = ["SECRET_HEADER", "SeenUpdates", "TelegramWebhook"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -41,69 +40,26 @@ class SeenUpdates:
         return True
 
 
-class WebServer:
-    """Serves /healthz and, once ``application`` is set, the webhook.
+class TelegramWebhook:
+    """The webhook route: checks the secret header, drops redelivered updates, queues the rest.
+
+    Mounted on the shared ``WebServer`` before it starts; answers 503 until ``application`` is
+    set (Telegram retries later, by when the index is loaded).
 
     Args:
-        health: The health check behind /healthz.
-        port: TCP port to listen on; 0 picks a free one (see ``port`` after ``start``).
-        host: Interface to listen on.
-        webhook_path: Path Telegram posts updates to; None disables the webhook route.
-        secret: Expected ``X-Telegram-Bot-Api-Secret-Token``; required with a webhook path.
+        secret: Expected ``X-Telegram-Bot-Api-Secret-Token``.
+        seen: Recently handled update ids.
     """
 
-    def __init__(
-        self,
-        *,
-        health: HealthCheck,
-        port: int,
-        host: str = "0.0.0.0",  # noqa: S104 - a container serves /healthz on every interface
-        webhook_path: str | None = None,
-        secret: str | None = None,
-        seen: SeenUpdates | None = None,
-    ) -> None:
-        if webhook_path is not None and not secret:
+    def __init__(self, *, secret: str, seen: SeenUpdates | None = None) -> None:
+        if not secret:
             raise ValueError("a webhook needs a secret token")
-        self.health = health
-        self.host = host
-        self.port = port
-        self.webhook_path = webhook_path
         self.application: NewsbotApplication | None = None
-        self._secret = (secret or "").encode()
+        self._secret = secret.encode()
         self._seen = seen or SeenUpdates()
-        self._runner: web.AppRunner | None = None
 
-    def build(self) -> web.Application:
-        """Return the aiohttp application with its routes."""
-        app = web.Application()
-        app.router.add_get("/healthz", self._healthz)
-        if self.webhook_path is not None:
-            app.router.add_post(self.webhook_path, self._webhook)
-        return app
-
-    async def start(self) -> None:
-        """Start listening; ``port`` then holds the bound port."""
-        self._runner = web.AppRunner(self.build(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        for address in self._runner.addresses:
-            if isinstance(address, tuple):
-                self.port = int(address[1])
-                break
-        _LOGGER.info("HTTP server listening on %s:%d", self.host, self.port)
-
-    async def stop(self) -> None:
-        """Stop listening and close open connections."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def _healthz(self, request: web.Request) -> web.Response:
-        report = await self.health.report()
-        return web.json_response(report.body, status=200 if report.healthy else 503)
-
-    async def _webhook(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.Response:
+        """Answer one POST from Telegram."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
             _LOGGER.warning("webhook request with a wrong secret token from %s", request.remote)

@@ -24,9 +24,9 @@ import pytest
 
 from bot.cli.main import main as cli_main
 from bot.health import HealthCheck
+from bot.serve import run
 from bot.settings import Settings
-from bot.telegram.runner import run
-from bot.telegram.webhook import WebServer
+from bot.web import WebServer
 from retrieval import Embedder, Engine, RetrievalError
 from retrieval.index.dense import VectorIndex, stored_ids
 from retrieval.index.layout import CURRENT, GENERATIONS, MANIFEST, current_generation

@@ -1,6 +1,6 @@
 """Load: many users at once lose nothing, duplicate nothing, and busy groups queue politely.
 
-The bot runs for real (``bot.telegram.runner.run``, long polling against the fake Bot API, default
+The bot runs for real (``bot.serve.run``, long polling against the fake Bot API, default
 throttle and flood limiter). The 60-second, 50-user run with figures is in tests/stress/.
 """
 

@@ -1,6 +1,6 @@
 """Network faults from the fake Bot API: 429, 5xx, resets, a hanging getUpdates, 409 Conflict.
 
-The bot runs for real (``bot.telegram.runner.run``, long polling). After every fault the
+The bot runs for real (``bot.serve.run``, long polling). After every fault the
 question is
 answered exactly once: recovered, not lost, not duplicated.
 """

@@ -1,6 +1,6 @@
 """A load generator for the bot: simulated users in private chats, groups and inline mode.
 
-The bot runs for real (``bot.telegram.runner.run`` polling the fake Bot API); users enqueue updates
+The bot runs for real (``bot.serve.run`` polling the fake Bot API); users enqueue updates
 and wait for the matching reply: the next message in their private chat, the message quoting
 their group message, or the inline answer with their query id. Every question ends as a
 reply, a refusal (throttle message) or lost; duplicates and strays are counted at the end.

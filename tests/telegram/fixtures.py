@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,9 @@ import aiohttp
 import pytest
 from telegram import Update
 
+from bot.serve import run
 from bot.settings import Settings
 from bot.telegram.app import NewsbotApplication, build_application
-from bot.telegram.runner import run
 from bot.telegram.webhook import SECRET_HEADER
 from bot.throttle import Throttle
 from retrieval import Engine
@@ -127,14 +127,18 @@ async def running_bot(
         yield running
 
 
-async def wait_healthy(port: int) -> dict[str, Any]:
-    """Poll ``/healthz`` on ``port`` until it answers 200; returns its JSON body."""
+async def wait_healthy(port: int, *, running: Sequence[str] = ()) -> dict[str, Any]:
+    """Poll ``/healthz`` on ``port`` until it answers 200 and the front ends named in
+    ``running`` report "running"; returns its JSON body."""
     async with aiohttp.ClientSession() as session:
         for _ in range(500):
             try:
                 async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status == 200:
-                        body: dict[str, Any] = await response.json()
+                    body: dict[str, Any] = await response.json()
+                    states = body.get("frontends", {})
+                    if response.status == 200 and all(
+                        states.get(name) == "running" for name in running
+                    ):
                         return body
             except aiohttp.ClientError:
                 pass

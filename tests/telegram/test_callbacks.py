@@ -1,10 +1,11 @@
-"""Tests of bot.telegram.callbacks and bot.answer_store: button data and the answers behind it."""
+"""Tests of bot.telegram.callbacks: button data within Telegram's 64 bytes, and keyboards."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.answer_store import AnswerStore, StoredAnswer
 from bot.telegram.callbacks import (
     AnswerButton,
     ArticlesButton,
@@ -13,7 +14,11 @@ from bot.telegram.callbacks import (
     parse_callback,
 )
 from bot.telegram.render.formatting import View
-from retrieval import Answer, Refusal
+from retrieval import Engine
+from tests.support.fake_telegram import FakeTelegram
+from tests.telegram.fixtures import ALICE, button_data, fake, serving, warm_engine
+
+__all__ = ["fake", "warm_engine"]  # fixtures used by name
 
 
 @pytest.mark.parametrize(
@@ -44,15 +49,21 @@ def test_keyboard_buttons() -> None:
     assert articles_keyboard(page=0, pages=1) is None
 
 
-def test_store_is_a_bounded_lru() -> None:
-    store = AnswerStore(capacity=2)
-    stored = StoredAnswer(Answer("q", refusal=Refusal.NOT_COVERED), user_id=1, chat_id=1)
-    first = store.put(stored)
-    second = store.put(stored)
-    assert store.get(first) is stored  # touch: `second` is now the oldest
-    third = store.put(stored)
+async def test_answer_buttons_work_after_a_restart(
+    fake: FakeTelegram, seed_index_copy: Path, warm_engine: Engine
+) -> None:
+    async with serving(fake, seed_index_copy, warm_engine):
+        fake.enqueue(fake.private_message("Putin"))
+        (reply,) = await fake.wait_for_messages(ALICE, timeout=30)
 
-    assert store.get(second) is None
-    assert store.get(first) is stored
-    assert store.get(third) is stored
-    assert len(first) == 8
+    # A new process: the answer is gone from memory, the question is in answers.sqlite.
+    async with serving(fake, seed_index_copy, warm_engine):
+        more = button_data(reply)["More sources ▶"]
+        fake.enqueue(fake.callback_query(more, message=reply.message))
+        await fake.wait_for(lambda: bool(fake.edits), 30, "the edited answer")
+
+    (edit,) = fake.edits
+    assert "[4]" in edit.text
+    assert "[1]" not in edit.text
+    assert "◀ Previous" in button_data(edit)
+    assert "Please ask again" not in str(fake.callback_answers)

@@ -10,7 +10,8 @@ import aiohttp
 import pytest
 
 from bot.health import HealthCheck
-from bot.telegram.webhook import SeenUpdates, WebServer
+from bot.telegram.webhook import SeenUpdates
+from bot.web import WebServer
 from retrieval import Embedder, Engine
 from tests.support.fake_telegram import FakeTelegram
 from tests.telegram.fixtures import (
@@ -81,9 +82,10 @@ async def test_webhook_rejects_non_updates(webhook_bot: RunningBot) -> None:
 
 
 async def test_healthz_in_webhook_mode(webhook_bot: RunningBot) -> None:
-    body = await wait_healthy(webhook_bot.settings.port)
+    body = await wait_healthy(webhook_bot.settings.port, running=["telegram"])
     assert body["status"] == "ok"
     assert body["mode"] == "webhook"
+    assert body["frontends"] == {"telegram": "running"}
     assert body["index_loaded"] is True
     assert body["articles"] == 5
     assert body["passages"] > 5
@@ -101,7 +103,7 @@ async def test_polling_mode_answers_and_serves_healthz(
         fake.enqueue(fake.group_message(f"/ask@newsbot_test_bot {RINGS_QUESTION}"))
         (private,) = await fake.wait_for_messages(ALICE)
         (group,) = await fake.wait_for_messages(GROUP)
-        body = await wait_healthy(settings.port)
+        body = await wait_healthy(settings.port, running=["telegram"])
     finally:
         bot.stop.set()
         code = await asyncio.wait_for(bot.task, 10)
@@ -110,6 +112,7 @@ async def test_polling_mode_answers_and_serves_healthz(
     assert MOSCOW_TIMES_URL in private.links
     assert MOSCOW_TIMES_URL in group.links
     assert body["mode"] == "polling"
+    assert body["frontends"] == {"telegram": "running"}
     assert body["status"] == "ok"
     methods = [call.method for call in fake.calls]
     assert methods.index("getMe") < methods.index("setMyCommands") < methods.index("getUpdates")
@@ -134,6 +137,8 @@ async def test_healthz_is_503_while_loading_and_when_the_index_is_damaged(
     try:
         status, body = await _healthz(server)
         assert (status, body["status"], body["index_loaded"]) == (503, "unhealthy", False)
+        assert body["mode"] == "polling"
+        assert body["frontends"] == {}
 
         health.engine = Engine.open(seed_index_copy, embedder=embedder)
         status, body = await _healthz(server)

@@ -53,9 +53,11 @@ async def on_button(update: Update, context: Context) -> None:
     if stored.user_id != query.from_user.id:
         await query.answer(_FOREIGN_BUTTON)
         return
-    pages = page_count(stored.answer)
+    # After a restart only the question survived: it is answered again (the same answer).
+    answer = await services.answers.answer(target.key, stored, services.engine)
+    pages = page_count(answer)
     page = min(target.page, pages - 1)
-    pieces = format_answer(stored.answer, view=target.view, page=page, truncated=stored.truncated)
+    pieces = format_answer(answer, view=target.view, page=page, truncated=stored.truncated)
     keyboard = answer_keyboard(target.key, view=target.view, page=page, pages=pages)
     await edit_pieces(context, message, pieces, keyboard)
     await query.answer()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
-import logging
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 
-from bot.answer_store import StoredAnswer
+from bot import asking
+from bot.asking import ANSWER_TOP_K, Asked, Result
 from bot.telegram.callbacks import answer_keyboard
 from bot.telegram.render.formatting import View, format_answer, page_count
 from bot.telegram.replies import EXAMPLE, Context, reply, send_pieces, show_typing
-from retrieval import RetrievalError, clean_question
 
 __all__ = [
     "ANSWER_TOP_K",
@@ -22,11 +20,6 @@ __all__ = [
     "on_private_other",
     "on_private_text",
 ]
-
-_LOGGER = logging.getLogger(__name__)
-
-ANSWER_TOP_K = 9
-"""Citations fetched per question: three pages of three."""
 
 _EMPTY_HINT = (
     "Please ask a question in words, for example: <i>{example}</i>\n"
@@ -49,51 +42,53 @@ async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: s
     user = update.effective_user
     if message is None or user is None:
         return
-    services = context.services
     in_group = message.chat.type != ChatType.PRIVATE
-    reply_to = message.message_id if in_group else None
+    replied = message.reply_to_message
+    asked = Asked(
+        raw,
+        user_id=user.id,
+        chat_id=message.chat_id,
+        reply_to=replied.message_id
+        if replied is not None and _is_mine(replied, context)
+        else None,
+    )
 
-    verdict = services.throttle.check(user.id)
-    if not verdict.allowed:
-        services.counters["throttled"] += 1
-        if verdict.warn:
-            seconds = max(1, round(verdict.retry_after))
+    async def typing() -> None:
+        await show_typing(context, message.chat_id)
+
+    # In groups a chat action counts against the same 20-messages-a-minute flood limit as a
+    # reply (AIORateLimiter limits every request to a group): skipping it there doubles the
+    # answers a busy group gets. The quoted reply shows whom the bot answers anyway.
+    outcome = await asking.ask(context.services, asked, on_slow=None if in_group else typing)
+    if outcome.result is Result.THROTTLED:
+        if outcome.warn:
+            seconds = max(1, round(outcome.retry_after))
             await reply(update, context, _THROTTLED.format(seconds=seconds))
         return
-
-    question = clean_question(raw)
-    if not question.usable:
+    if outcome.result is Result.EMPTY:
         await reply(update, context, hint)
         return
-
-    services.counters["questions"] += 1
-    work = asyncio.ensure_future(
-        asyncio.to_thread(services.engine.answer, question.text, top_k=ANSWER_TOP_K)
-    )
-    if not in_group:
-        # In groups a chat action counts against the same 20-messages-a-minute flood limit as
-        # a reply (AIORateLimiter limits every request to a group): skipping it there doubles
-        # the answers a busy group gets. The quoted reply shows whom the bot answers anyway.
-        done, _ = await asyncio.wait({work}, timeout=services.typing_after)
-        if not done:
-            await show_typing(context, message.chat_id)
-    try:
-        answer = await work
-    except RetrievalError:
-        _LOGGER.exception("the engine failed to answer a question")
-        services.counters["engine_errors"] += 1
+    if outcome.result is Result.UNAVAILABLE or outcome.answer is None:
         await reply(update, context, _INDEX_UNAVAILABLE)
         return
-
-    services.counters["answered" if answer.answered else "not_found"] += 1
-    pieces = format_answer(answer, truncated=question.truncated)
+    answer = outcome.answer
+    pieces = format_answer(answer, truncated=outcome.truncated)
     keyboard = None
-    if answer.answered and answer.citations:
-        key = services.answers.put(
-            StoredAnswer(answer, user.id, message.chat_id, truncated=question.truncated)
+    if outcome.key is not None:
+        keyboard = answer_keyboard(
+            outcome.key, view=View.EXCERPTS, page=0, pages=page_count(answer)
         )
-        keyboard = answer_keyboard(key, view=View.EXCERPTS, page=0, pages=page_count(answer))
+    reply_to = message.message_id if in_group else None
     await send_pieces(context, message.chat_id, pieces, reply_to=reply_to, keyboard=keyboard)
+
+
+def _is_mine(message: Message | None, context: Context) -> bool:
+    """Whether ``message`` was sent by this bot."""
+    return (
+        message is not None
+        and message.from_user is not None
+        and message.from_user.id == context.bot.id
+    )
 
 
 def _empty_hint() -> str:
@@ -144,13 +139,7 @@ async def on_group_message(update: Update, context: Context) -> None:
         return
     username = context.bot.username
     mentions = _mentions_me(message, username)
-    replied = message.reply_to_message
-    replies_to_me = (
-        replied is not None
-        and replied.from_user is not None
-        and replied.from_user.id == context.bot.id
-    )
-    if not mentions and not replies_to_me:
+    if not mentions and not _is_mine(message.reply_to_message, context):
         return
     text = message.text
     for mention in mentions:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
 
 from bot.telegram.render.richtext import MESSAGE_LIMIT, Block, Span, split_blocks, tg_len
-from bot.view import NOT_FOUND, Byline, CitationView, answer_view, format_date
+from bot.view import (
+    NOT_FOUND,
+    PAGE_SIZE,
+    Byline,
+    CitationView,
+    View,
+    answer_view,
+    format_date,
+    page_count,
+)
 from retrieval import MAX_QUESTION_CHARS, Answer, ArticleInfo, Citation, IndexStats
 
 __all__ = [
@@ -22,24 +30,10 @@ __all__ = [
     "page_count",
 ]
 
-PAGE_SIZE = 3
-"""Citations shown per answer page; "More sources" shows the next page."""
-
 _NOT_FOUND_HINT = (
     "Tip: name a person, place, organisation or event, and when it happened."
     " /sources lists the articles I have read."
 )
-
-
-class View(Enum):
-    """How an answer is displayed; the value travels in callback data (one character)."""
-
-    EXCERPTS = "x"
-    """Each citation's excerpt, with the key sentence in bold."""
-    SHORT = "k"
-    """Only the key sentences: the shortest answer."""
-    SOURCES = "s"
-    """Only the list of cited articles and who else reported them."""
 
 
 def _byline(byline: Byline) -> list[Span]:
@@ -85,11 +79,6 @@ def _citation_block(citation: CitationView, view: View) -> Block:
         *_byline(citation.byline),
         *_also_reported(citation),
     )
-
-
-def page_count(answer: Answer, *, page_size: int = PAGE_SIZE) -> int:
-    """Return how many pages of citations ``answer`` has (at least 1)."""
-    return max(1, -(-len(answer.citations) // page_size))
 
 
 def format_not_found(answer: Answer, *, truncated: bool = False) -> list[str]:
