@@ -118,6 +118,10 @@ class Refusal(StrEnum):
     """The question has no letter or digit to search for."""
     NOT_COVERED = "not_covered"
     """No article is relevant enough to quote."""
+    PERIOD_NOT_COVERED = "period_not_covered"
+    """The question is about a year the articles do not report on."""
+    OTHER_LANGUAGE = "other_language"
+    """The question is not in English, the only language the articles and model cover."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,10 @@ class Answer:
         newest_first: Citations are ordered by publication date, newest first ("latest").
         newest: The newest cited article's date, with ``newest_first``.
         truncated: The question was longer than the engine reads and was cut.
+        understood_as: The question as rewritten from the conversation (a follow-up), or None.
+        corrected: The words searched for after correcting misspellings, or None.
+        language: The question's language code when it is not English, else None.
+        unknown_year: With ``PERIOD_NOT_COVERED``, the year the articles do not cover.
     """
 
     question: str
@@ -172,6 +180,10 @@ class Answer:
     newest_first: bool = False
     newest: date | None = None
     truncated: bool = False
+    understood_as: str | None = None
+    corrected: str | None = None
+    language: str | None = None
+    unknown_year: int | None = None
 
     @property
     def answered(self) -> bool:
@@ -188,6 +200,10 @@ class Answer:
             "period_matched": self.period_matched,
             "newest_first": self.newest_first,
             "truncated": self.truncated,
+            "understood_as": self.understood_as,
+            "corrected": self.corrected,
+            "language": self.language,
+            "unknown_year": self.unknown_year,
             "citations": [citation.to_dict() for citation in self.citations],
         }
 
