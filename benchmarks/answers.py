@@ -36,6 +36,7 @@ from typing import Any
 from benchmarks.bbc import bbc_index
 from benchmarks.results import CACHE_DIR, DATA_DIR, RESULTS_DIR, ROOT, summarize_ms, write_result
 from retrieval import Answer, Embedder, Engine, RetrievalError, load_embedder
+from retrieval.query.followup import Turn as ConversationTurn
 from retrieval.query.search import hybrid_search
 
 SEEDS = ROOT / "seeds"
@@ -206,7 +207,7 @@ def judge(item: Item, index: int, answer: Answer, *, baseline: bool) -> Judged:
         answered=answer.answered,
         cited=cited[:3],
         key_sentence=answer.citations[0].key_sentence if cited else "",
-        understood_as=getattr(answer, "understood_as", None),
+        understood_as=answer.understood_as,
     )
     if turn.sources is None or turn.phrase is None:
         return judged
@@ -221,35 +222,33 @@ def judge(item: Item, index: int, answer: Answer, *, baseline: bool) -> Judged:
     return judged
 
 
-Ask = Callable[[Engine, str, Sequence[tuple[str, Answer]]], Answer]
+Ask = Callable[[Engine, str, Sequence[ConversationTurn]], Answer]
 
 
-def ask_plain(engine: Engine, question: str, history: Sequence[tuple[str, Answer]]) -> Answer:
-    """Ask ``question`` as a follow-up to ``history`` when the engine supports it."""
-    answer_with_history = getattr(engine, "answer_followup", None)
-    if history and answer_with_history is not None:
-        result: Answer = answer_with_history(question, history=history, top_k=TOP_K)
-        return result
-    return engine.answer(question, top_k=TOP_K)
+def ask_in_conversation(
+    engine: Engine, question: str, history: Sequence[ConversationTurn]
+) -> Answer:
+    """Ask ``question`` as the next turn of a conversation (a follow-up when it is one)."""
+    return engine.answer(question, top_k=TOP_K, previous=history)
 
 
 def run_items(
-    items: Sequence[Item], engines: dict[str, Engine], *, ask: Ask = ask_plain
+    items: Sequence[Item], engines: dict[str, Engine], *, ask: Ask = ask_in_conversation
 ) -> tuple[list[Judged], list[float]]:
     """Ask every turn of every item; return the judgements and the answer latencies."""
     judged: list[Judged] = []
     latencies: list[float] = []
     for item in items:
         engine = engines[item.corpus]
-        history: list[tuple[str, Answer]] = []
+        history: list[ConversationTurn] = []
         for index, turn in enumerate(item.turns):
             started = time.perf_counter()
             answer = ask(engine, turn.question, history)
             latencies.append(time.perf_counter() - started)
-            asked = getattr(answer, "understood_as", None) or turn.question
+            asked = answer.understood_as or turn.question
             baseline = _baseline_has_phrase(engine, turn, asked)
             judged.append(judge(item, index, answer, baseline=baseline))
-            history.append((turn.question, answer))
+            history.append(ConversationTurn(asked, answer))
     return judged, latencies
 
 
