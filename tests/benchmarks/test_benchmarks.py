@@ -14,6 +14,9 @@ from benchmarks import bot_load, report, scale, scifact
 from benchmarks.fusion import convex_rankings, rrf_rankings
 from benchmarks.metrics import mean_metrics, mrr_at_k, ndcg_at_k, recall_at_k
 from benchmarks.results import DATA_DIR
+from retrieval import Engine
+from retrieval.query.search import DENSE_WEIGHT, hybrid_search
+from tests.support import paths
 
 SCIFACT = DATA_DIR / "scifact"
 
@@ -50,6 +53,20 @@ def test_convex_fusion_scores_the_union_of_both_candidate_lists() -> None:
     assert ranking == [1, 0]
     (fused,) = rrf_rankings([[0, 2]], [[1, 2]], k=10)
     assert fused[0] == 2  # in both lists
+
+
+def test_matrix_fusion_ranks_as_hybrid_search_does(seed_engine: Engine) -> None:
+    # The benchmarks' matrix path and the product's search call the same fusion; with exact
+    # dense search over a small index they must agree row for row.
+    index = seed_engine.index
+    questions = [json.loads(line)["question"] for line in paths.SEED_QUESTIONS.open()][:20]
+    vectors = seed_engine.embedder.embed_queries(questions)
+    cosine = vectors @ index.vectors.vectors(index.chunks.ids).T
+    bm25 = np.stack([index.lexical.scores(q) for q in questions])
+    rankings = convex_rankings(cosine, bm25, dense_weight=DENSE_WEIGHT, candidates=8, k=5)
+    for question, vector, ranking in zip(questions, vectors, rankings, strict=True):
+        hits = hybrid_search(index, vector, question, k=5, candidates=8)
+        assert [h.row for h in hits] == ranking, question
 
 
 def _read(path: Path) -> dict[str, Any]:
