@@ -101,7 +101,6 @@ def test_quick_scifact_writes_every_method(tmp_path: Path) -> None:
             metrics = data[section][method]
             assert 0.0 <= metrics["ndcg@10"] <= 1.0
             assert 0.0 <= metrics["recall@100"] <= 1.0
-    assert data["bm25_lexicalindex_parity_max_abs_diff"] < 1e-4
     # The matrix version of the product's fusion agrees with the real hybrid_search.
     product = data["product_hybrid_search"]["ndcg@10"]
     assert product == pytest.approx(data["test_shipped_settings"]["convex"]["ndcg@10"], abs=0.02)
