@@ -20,7 +20,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 CACHE_DIR = ROOT / "benchmarks" / "cache"
-DATA_DIR = ROOT.parent / "shared" / "data"
 
 
 def machine() -> dict[str, Any]:

@@ -33,6 +33,7 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
+from benchmarks import data_dir
 from benchmarks.bbc import BBC_QUESTIONS, bbc_index
 from benchmarks.news import load_questions
 from benchmarks.results import CACHE_DIR, RESULTS_DIR, summarize_ms, write_result
@@ -250,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
+    data_dir.exit_if_missing("benchmarks.scale", data_dir.BBC)
     started = time.perf_counter()
     passages = args.passages or (20_000 if args.quick else 100_000)
     payload = run(

@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks import data_dir
 from benchmarks.fusion import FloatMatrix, Ranking, convex_rankings, rrf_rankings, single_rankings
 from benchmarks.metrics import mean_metrics
-from benchmarks.results import DATA_DIR, RESULTS_DIR, write_result
+from benchmarks.results import RESULTS_DIR, write_result
 from benchmarks.vector_cache import cached_vectors
 from retrieval.chunking import Chunk, chunk_id, embedding_text
 from retrieval.embedding.loader import load_embedder
@@ -33,7 +34,7 @@ from retrieval.index.writer import write_generation
 from retrieval.query.search import CANDIDATES, DENSE_WEIGHT, hybrid_search
 from retrieval.records import Article
 
-SCIFACT = DATA_DIR / "scifact"
+SCIFACT = data_dir.dataset_dir(data_dir.SCIFACT)
 PUBLISHED = {
     "dense all-MiniLM-L6-v2 (MTEB)": 0.64508,
     "BM25 (BEIR, Elasticsearch)": 0.665,
@@ -414,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--no-product-check", action="store_true")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
+    data_dir.exit_if_missing("benchmarks.scifact", data_dir.SCIFACT)
     started = time.perf_counter()
     payload = run(
         quick=args.quick,

@@ -11,14 +11,13 @@ import numpy as np
 import pytest
 
 from benchmarks import bot_load, report, scale, scifact
+from benchmarks.data_dir import BBC, SCIFACT
 from benchmarks.fusion import convex_rankings, rrf_rankings
 from benchmarks.metrics import mean_metrics, mrr_at_k, ndcg_at_k, recall_at_k
-from benchmarks.results import DATA_DIR
 from retrieval import Engine
 from retrieval.query.search import DENSE_WEIGHT, hybrid_search
 from tests.support import paths
-
-SCIFACT = DATA_DIR / "scifact"
+from tests.support.paths import needs_data
 
 
 def test_ndcg_uses_graded_gains_and_a_log2_discount() -> None:
@@ -79,7 +78,7 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.skipif(not SCIFACT.is_dir(), reason="SciFact is not in ../shared/data")
+@needs_data(SCIFACT)
 def test_quick_scifact_writes_every_method(tmp_path: Path) -> None:
     path = scifact.main(
         [
@@ -117,6 +116,7 @@ def test_quick_bot_load_answers_every_user(tmp_path: Path) -> None:
         assert data[run]["latency"]["p95_ms"] >= data[run]["latency"]["p50_ms"]
 
 
+@needs_data(BBC)
 def test_quick_scale_times_search_and_answers(tmp_path: Path) -> None:
     data = _read(scale.main(["--quick", "--passages", "3000", "--results-dir", str(tmp_path)]))
     assert data["passages"] >= 3000
