@@ -11,12 +11,13 @@ STAMP := $(VENV)/.setup-done
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test lint bench bench-quick stress docker-lint docker-smoke clean help
+.PHONY: setup run test lint bench bench-quick bench-data stress docker-lint docker-smoke clean help
 
 help:
 	@echo "make run    set up, then chat in the terminal (or run the Telegram bot if TELEGRAM_BOT_TOKEN is set)"
 	@echo "make test   set up, then run the whole test suite"
 	@echo "make lint   ruff + mypy;  make bench   benchmarks;  make clean   remove .venv and var/"
+	@echo "make bench-data   download the benchmarks' data sets into NEWSBOT_DATA_DIR"
 
 setup: $(STAMP)
 
@@ -69,6 +70,10 @@ docker-smoke: setup docker-build
 	$(BIN)/python docker/smoke.py --tool $(CONTAINER_TOOL) --image $(DOCKER_IMAGE)
 
 # Benchmarks write benchmarks/results/*.json and regenerate BENCHMARKS.md (see benchmarks/).
+# Their data comes from NEWSBOT_DATA_DIR (benchmarks/data/README.md); bench-data fetches it.
+bench-data: setup
+	$(BIN)/python -m benchmarks.fetch_data
+
 bench: setup
 	$(BIN)/python -m benchmarks.run all
 
