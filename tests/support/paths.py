@@ -1,5 +1,7 @@
-"""Where the test data lives: the repository, the bundled seeds, the question sets, and the
-evaluation data sets (skipped, saying how to get them, when they are not there)."""
+"""Where the test data lives: the repository, the seeds, the question sets, the evaluation data.
+
+A test that needs an evaluation data set that is not there skips, saying how to get it.
+"""
 
 from __future__ import annotations
 
