@@ -12,7 +12,7 @@ from dataclasses import replace
 from retrieval.embedding.protocol import Vectors
 from retrieval.index.loader import LoadedIndex
 from retrieval.query.answer_type import asks
-from retrieval.query.excerpt import build_excerpt
+from retrieval.query.excerpt import EXCERPT_CHARS, build_excerpt
 from retrieval.query.gate import (
     gather_evidence,
     is_keyword_query,
@@ -192,8 +192,9 @@ def _draft(
         terms,
         passage_scores_of(hit.source, found, best),
         fallback=(start, end),
+        max_chars=EXCERPT_CHARS,
     )
-    excerpt, highlight = build_excerpt(article.text, (key.start, key.end))
+    excerpt, highlight = build_excerpt(article.text, (key.start, key.end), window=key.window)
     return Draft(
         hit=hit,
         key_score=key.score,

@@ -11,6 +11,7 @@ the development questions (``python -m benchmarks.fit_key_sentences``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,37 +36,54 @@ FEATURES = (
     "dense_window",
     "lexical",
     "lexical_window",
+    "lexical_before",
     "passage",
+    "top_passage",
     *_ASKED.values(),
     "novelty",
+    "continues",
     "lede",
 )
 WEIGHTS: Mapping[str, float] = {
-    "dense": 4.466,
-    "dense_window": 1.861,
-    "lexical": 2.907,
-    "lexical_window": 2.553,
-    "passage": 2.373,
-    "asked_number": 2.208,
-    "asked_time": 1.861,
-    "asked_person": 1.621,
-    "asked_place": 1.335,
-    "asked_reason": 3.11,
-    "novelty": -1.548,
-    "lede": -0.575,
+    "dense": 3.922,
+    "dense_window": 2.398,
+    "lexical": 1.931,
+    "lexical_window": 1.479,
+    "lexical_before": 0.793,
+    "passage": 2.439,
+    "top_passage": 0.768,
+    "asked_number": 3.508,
+    "asked_time": 2.572,
+    "asked_person": 2.461,
+    "asked_place": 1.685,
+    "asked_reason": 1.289,
+    "novelty": -1.38,
+    "continues": 0.409,
+    "lede": 0.052,
 }
 """Fitted by ``benchmarks/fit_key_sentences.py`` on the development questions."""
 
 LEDE_SENTENCES = 2
+_CONTINUES = re.compile(
+    r"[\"“']?(it|he|she|they|this|these|that|those|its|his|her|their|the (company|firm|"
+    r"group|club|band|star|minister|government|court|police|report|move|deal|plan)|but|"
+    r"however|also|instead)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class KeySentence:
-    """The chosen sentence: its offsets in the article text and its score."""
+    """The chosen sentence: its offsets in the article text and its score.
+
+    ``window`` is the run of sentences around it most likely to hold the answer (offsets in the
+    article text), for the excerpt; None when unknown.
+    """
 
     start: int
     end: int
     score: float
+    window: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +145,15 @@ def sentence_features(
     tokens = [token_set(t) for t in texts]
     question_tokens = frozenset(terms.weights)
     passage = np.zeros(len(spans), dtype=np.float32)
+    top = np.zeros(len(spans), dtype=np.float32)
+    best_row = max(passage_scores, key=lambda r: passage_scores[r], default=None)
     for row, score in passage_scores.items():
         lo = int(index.chunks.first_sentences[row]) - first
         hi = int(index.chunks.last_sentences[row]) - first
         if last > first and 0 <= lo < hi <= len(spans):
             passage[lo:hi] = np.maximum(passage[lo:hi], score)
+            if row == best_row:
+                top[lo:hi] = 1.0
     features = np.zeros((len(spans), len(FEATURES)), dtype=np.float32)
     asked = FEATURES.index(_ASKED[terms.kind]) if terms.kind in _ASKED else None
     for i, text in enumerate(texts):
@@ -141,10 +163,13 @@ def sentence_features(
         row[1] = dense_window[i]
         row[2] = terms.share(tokens[i])
         row[3] = terms.share(window)
-        row[4] = passage[i]
+        row[4] = terms.share(tokens[i - 1]) if i else 0.0
+        row[5] = passage[i]
+        row[6] = top[i]
         if asked is not None:
             row[asked] = float(carries_new(text, terms.text, terms.kind))
-        row[-2] = 1.0 - len(tokens[i] & question_tokens) / len(tokens[i]) if tokens[i] else 0.0
+        row[-3] = 1.0 - len(tokens[i] & question_tokens) / len(tokens[i]) if tokens[i] else 0.0
+        row[-2] = float(bool(_CONTINUES.match(text)))
         row[-1] = float(i < LEDE_SENTENCES)
     return spans, features, quotable
 
@@ -176,8 +201,18 @@ def choose_key_sentence(
     passage_scores: Mapping[int, float],
     *,
     fallback: tuple[int, int],
+    max_chars: int = 600,
 ) -> KeySentence:
-    """The article's sentence that best answers the question (``fallback`` if none may be)."""
+    """The article's sentence that best answers the question (``fallback`` if none may be).
+
+    Args:
+        index: The loaded index.
+        source: The article.
+        terms: The question.
+        passage_scores: Fused scores of the article's found passages (0-1).
+        fallback: Offsets to use when no sentence may be quoted.
+        max_chars: The longest excerpt window.
+    """
     spans, features, quotable = sentence_features(index, source, terms, passage_scores)
     if not spans:
         return KeySentence(*fallback, score=float("-inf"))
@@ -186,7 +221,58 @@ def choose_key_sentence(
     best = int(np.argmax(scores))
     if not np.isfinite(scores[best]):
         return KeySentence(*fallback, score=float("-inf"))
-    return KeySentence(spans[best][0], spans[best][1], float(scores[best]))
+    window = _passage_around(index, source, spans[best], passage_scores)
+    if window is None:
+        first, last = likeliest_window(spans, scores, best, max_chars=max_chars)
+        window = (spans[first][0], spans[last][1])
+    return KeySentence(spans[best][0], spans[best][1], float(scores[best]), window)
+
+
+def _passage_around(
+    index: LoadedIndex, source: str, span: tuple[int, int], passage_scores: Mapping[int, float]
+) -> tuple[int, int] | None:
+    """The best-scoring found passage of the article that holds ``span``, or None."""
+    holding = [
+        (score, row)
+        for row, score in passage_scores.items()
+        if int(index.chunks.starts[row]) <= span[0] and span[1] <= int(index.chunks.ends[row])
+    ]
+    if not holding:
+        return None
+    _, row = max(holding)
+    return int(index.chunks.starts[row]), int(index.chunks.ends[row])
+
+
+def likeliest_window(
+    spans: Sequence[tuple[int, int]],
+    scores: npt.NDArray[np.float32],
+    key: int,
+    *,
+    max_chars: int,
+) -> tuple[int, int]:
+    """The run of sentences around ``key``, at most ``max_chars`` long, most likely to answer.
+
+    The scores are read as a softmax over the article's sentences (the model was fitted that
+    way), so the window that holds the most probability is the excerpt most likely to contain
+    the answer, even when the key sentence is not the one.
+
+    Returns:
+        The first and last sentence index of the window (both inclusive).
+    """
+    finite = np.where(np.isfinite(scores), scores, -np.inf)
+    weights = np.exp(finite - finite[key])
+    best = (key, key)
+    best_mass = -1.0
+    for first in range(key, -1, -1):
+        if spans[key][1] - spans[first][0] > max_chars:
+            break
+        last = key
+        while last + 1 < len(spans) and spans[last + 1][1] - spans[first][0] <= max_chars:
+            last += 1
+        mass = float(weights[first : last + 1].sum())
+        if mass > best_mass:
+            best, best_mass = (first, last), mass
+    return best
 
 
 def passage_scores_of(

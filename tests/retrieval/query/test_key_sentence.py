@@ -42,7 +42,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Engi
     [
         ("How much did the pier repairs cost?", "240,000 pounds"),
         ("Why did the engineers work through the night?", "run out of bread"),
-        ("When did the first ferry leave?", "6.15 in the morning"),
+        ("At what time did the first boat leave?", "6.15 in the morning"),
         ("Who thanked the engineers?", "Ann Kerr"),
     ],
 )
