@@ -28,18 +28,28 @@ __all__ = [
     "format_date",
     "ingest_report_lines",
     "page_count",
-    "refusal_detail",
+    "refusal_text",
 ]
 
 NOT_FOUND = "Not found in the articles."
-"""The headline of every refusal, in every front end."""
+"""The headline of a refusal because nothing relevant was found, in every front end."""
 
-_REFUSAL_DETAILS = {
+_REFUSALS = {
     Refusal.NOT_COVERED: (
+        NOT_FOUND,
         "None of the articles covers this question. Try other words, or ask about a topic "
-        "the articles report on."
+        "the articles report on.",
     ),
-    Refusal.NO_WORDS: "Please ask a question in words.",
+    Refusal.PERIOD_NOT_COVERED: (
+        NOT_FOUND,
+        "None of the articles reports on {year}. Ask about what the articles cover, or leave "
+        "the year out.",
+    ),
+    Refusal.OTHER_LANGUAGE: (
+        "I can only search English-language articles.",
+        "Please ask your question in English.",
+    ),
+    Refusal.NO_WORDS: ("Please ask a question in words.", ""),
 }
 PAGE_SIZE = 3
 """Citations shown per answer page; "More sources" shows the next page."""
@@ -102,12 +112,14 @@ class AnswerView:
 
     Attributes:
         answered: False for a refusal.
-        refusal: The refusal's explanation after :data:`NOT_FOUND` (empty when answered).
+        headline: A refusal's first line, usually :data:`NOT_FOUND` (empty when answered).
+        refusal: The refusal's explanation after its headline (empty when answered).
         citations: The citations, best first.
         notices: Remarks on how the question was read (period, ordering, truncation).
     """
 
     answered: bool
+    headline: str
     refusal: str
     citations: tuple[CitationView, ...]
     notices: tuple[str, ...]
@@ -160,13 +172,18 @@ def describe_period(period: Period) -> str:
     return "at any time"
 
 
-def refusal_detail(refusal: Refusal) -> str:
-    """The sentence that follows :data:`NOT_FOUND` for this kind of refusal."""
-    return _REFUSAL_DETAILS[refusal]
+def refusal_text(refusal: Refusal, *, year: int | None = None) -> tuple[str, str]:
+    """The headline and the explanation of a refusal, e.g. ("Not found in the articles.", ...)."""
+    headline, detail = _REFUSALS[refusal]
+    return headline, detail.format(year=year if year is not None else "that year")
 
 
 def _notices(answer: Answer) -> list[str]:
     notices = []
+    if answer.understood_as:
+        notices.append(f"Following up on: {answer.understood_as}")
+    if answer.corrected:
+        notices.append(f"Showing results for: {answer.corrected}")
     if answer.period is not None and answer.answered:
         period = describe_period(answer.period)
         if answer.period_matched:
@@ -203,11 +220,14 @@ def _citation_view(citation: Citation) -> CitationView:
 
 def answer_view(answer: Answer) -> AnswerView:
     """Turn the engine's facts into what a front end shows."""
-    refusal = ""
+    headline = refusal = ""
     if not answer.answered:
-        refusal = refusal_detail(answer.refusal or Refusal.NOT_COVERED)
+        headline, refusal = refusal_text(
+            answer.refusal or Refusal.NOT_COVERED, year=answer.unknown_year
+        )
     return AnswerView(
         answered=answer.answered,
+        headline=headline,
         refusal=refusal,
         citations=tuple(_citation_view(c) for c in answer.citations),
         notices=tuple(_notices(answer)),

@@ -27,6 +27,8 @@ class Chunk:
         start: Offset of the first character in ``Article.text``.
         end: Offset just past the last character.
         text: The passage text.
+        first_sentence: Index of its first sentence in :func:`sentence_spans` of the article.
+        last_sentence: Index just past its last sentence.
     """
 
     id: int
@@ -35,6 +37,8 @@ class Chunk:
     start: int
     end: int
     text: str
+    first_sentence: int = 0
+    last_sentence: int = 0
 
 
 def chunk_id(source: str, ordinal: int, text: str) -> int:
@@ -57,7 +61,7 @@ def split_article(
     boundaries). Consecutive chunks share ``overlap_sentences`` sentences. A short tail is
     merged into the previous chunk when the result stays within ``max_words``.
     """
-    spans = _bounded_spans(article.text, max_words)
+    spans = sentence_spans(article.text, max_words=max_words)
     if not spans:
         return []
     words = [len(article.text[s:e].split()) for s, e in spans]
@@ -88,6 +92,8 @@ def split_article(
                 start=start,
                 end=end,
                 text=text,
+                first_sentence=first,
+                last_sentence=last,
             )
         )
     return chunks
@@ -108,8 +114,8 @@ def _merge_short_tail(
     return groups
 
 
-def _bounded_spans(text: str, max_words: int) -> list[tuple[int, int]]:
-    """Sentence spans, with any sentence longer than ``max_words`` cut into pieces."""
+def sentence_spans(text: str, *, max_words: int = MAX_WORDS) -> list[tuple[int, int]]:
+    """The article's sentences as chunks see them: any longer than ``max_words`` is cut."""
     spans: list[tuple[int, int]] = []
     for start, end in split_sentences(text):
         if len(text[start:end].split()) <= max_words:

@@ -27,9 +27,13 @@ from retrieval.index.manifest import read_manifest
 from retrieval.index.verify import verify_files, verify_live
 from retrieval.ingest.load import load_articles
 from retrieval.query.answer import compose_answer
+from retrieval.query.followup import Turn, rewrite_followup
+from retrieval.query.language import foreign_language
+from retrieval.query.names import expand_names
 from retrieval.query.question import clean_question
 from retrieval.query.search import hybrid_search
 from retrieval.query.sentence_vectors import SENTENCE_CACHE_SIZE, SentenceVectorCache
+from retrieval.query.spelling import correct_spelling
 from retrieval.query.time_intent import parse_time_intent
 from retrieval.records import Answer, Article, ArticleInfo, IndexStats, IngestReport, Refusal
 
@@ -209,8 +213,15 @@ class Engine:
 
     # -- questions ---------------------------------------------------------------------------
 
-    def answer(self, question: str, *, top_k: int = 5) -> Answer:
-        """Answer a question with up to ``top_k`` cited excerpts, or a refusal saying why."""
+    def answer(self, question: str, *, top_k: int = 5, previous: Sequence[Turn] = ()) -> Answer:
+        """Answer a question with up to ``top_k`` cited excerpts, or a refusal saying why.
+
+        Args:
+            question: What the user asked.
+            top_k: Citations at most.
+            previous: Earlier turns of the conversation, oldest first: a follow-up ("and in
+                2023?") is rewritten from them, and ``Answer.understood_as`` says how.
+        """
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         cleaned = clean_question(question)
@@ -219,18 +230,38 @@ class Engine:
             return Answer(text, refusal=Refusal.NO_WORDS, truncated=cleaned.truncated)
         self.refresh(max_age=REFRESH_SECONDS)
         snapshot = self.index
-        vector = self.embedder.embed_queries([text])[0]
-        hits = hybrid_search(snapshot, vector, text, k=max(50, top_k * 10))
+        understood = rewrite_followup(text, previous) if previous else None
+        asked = understood or text
+        corrected = correct_spelling(asked, snapshot.vocabulary)
+        query = corrected or asked
+        vector = self.embedder.embed_queries([query])[0]
+        hits = hybrid_search(
+            snapshot,
+            vector,
+            query,
+            k=max(50, top_k * 10),
+            lexical_text=expand_names(query, snapshot.aliases),
+        )
         answer = compose_answer(
-            text,
+            query,
             hits,
             snapshot,
-            intent=parse_time_intent(text, today=date.today()),
+            intent=parse_time_intent(query, today=date.today()),
             top_k=top_k,
             question_vector=vector,
             embed_sentences=self._sentence_vectors.embed,
         )
-        return replace(answer, truncated=cleaned.truncated) if cleaned.truncated else answer
+        language = foreign_language(text)
+        if language is not None and not answer.answered:
+            answer = replace(answer, refusal=Refusal.OTHER_LANGUAGE)
+        return replace(
+            answer,
+            question=text,
+            truncated=cleaned.truncated,
+            understood_as=understood,
+            corrected=corrected,
+            language=language,
+        )
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated last, then by title)."""
@@ -345,6 +376,7 @@ class Engine:
             report,
             passages=built.passages,
             embedded=built.embedded,
+            sentences_embedded=built.sentences_embedded,
             generation=built.manifest.generation,
             seconds=time.perf_counter() - started,
         )

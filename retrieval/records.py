@@ -24,6 +24,9 @@ class Article:
         related_links: Other URLs found in the file (related articles, social posts).
         content_hash: SHA-256 of the raw file bytes; a changed file gets a new hash.
         notes: Remarks for the ingest report (for example a non-UTF-8 fallback decode).
+        origin: Where it was read from (a file's absolute path, ``#N`` for a record, or the
+            URL it was fetched from), so that the index can be rebuilt from its sources.
+        byline: The author(s), when the source names them.
     """
 
     source: str
@@ -35,6 +38,8 @@ class Article:
     related_links: tuple[str, ...] = ()
     content_hash: str = ""
     notes: tuple[str, ...] = field(default=())
+    origin: str | None = None
+    byline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +118,10 @@ class Refusal(StrEnum):
     """The question has no letter or digit to search for."""
     NOT_COVERED = "not_covered"
     """No article is relevant enough to quote."""
+    PERIOD_NOT_COVERED = "period_not_covered"
+    """The question is about a year the articles do not report on."""
+    OTHER_LANGUAGE = "other_language"
+    """The question is not in English, the only language the articles and model cover."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +166,10 @@ class Answer:
         newest_first: Citations are ordered by publication date, newest first ("latest").
         newest: The newest cited article's date, with ``newest_first``.
         truncated: The question was longer than the engine reads and was cut.
+        understood_as: The question as rewritten from the conversation (a follow-up), or None.
+        corrected: The words searched for after correcting misspellings, or None.
+        language: The question's language code when it is not English, else None.
+        unknown_year: With ``PERIOD_NOT_COVERED``, the year the articles do not cover.
     """
 
     question: str
@@ -167,6 +180,10 @@ class Answer:
     newest_first: bool = False
     newest: date | None = None
     truncated: bool = False
+    understood_as: str | None = None
+    corrected: str | None = None
+    language: str | None = None
+    unknown_year: int | None = None
 
     @property
     def answered(self) -> bool:
@@ -183,6 +200,10 @@ class Answer:
             "period_matched": self.period_matched,
             "newest_first": self.newest_first,
             "truncated": self.truncated,
+            "understood_as": self.understood_as,
+            "corrected": self.corrected,
+            "language": self.language,
+            "unknown_year": self.unknown_year,
             "citations": [citation.to_dict() for citation in self.citations],
         }
 
@@ -227,6 +248,7 @@ class IngestReport:
         notes: Remarks on ingested files (for example a non-UTF-8 decode).
         passages: Passages in the new index.
         embedded: Passages that had to be embedded (the rest came from the cache).
+        sentences_embedded: Sentences embedded for key-sentence choice (the rest were cached).
         seconds: Wall time of the ingest.
         generation: The live generation afterwards ("" when the index was left as it was).
     """
@@ -239,6 +261,7 @@ class IngestReport:
     notes: tuple[str, ...] = ()
     passages: int = 0
     embedded: int = 0
+    sentences_embedded: int = 0
     seconds: float = 0.0
     generation: str = ""
 

@@ -3,7 +3,7 @@
 Layout of an index directory::
 
     CURRENT                  name of the live generation (replaced atomically)
-    generations/<name>/      manifest.json, meta.sqlite, vectors.faiss, bm25/...
+    generations/<name>/      manifest.json, meta.sqlite, vectors.faiss, sentences.npy, bm25/
     generations/.tmp-*/      a generation being written; never loaded, removed when stale
     cache/embeddings.sqlite  embedding cache shared by all generations
     .lock                    held by the process that writes a generation
@@ -18,12 +18,13 @@ from pathlib import Path
 
 from retrieval.errors import IndexCorruptError, IndexNotFoundError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
 MANIFEST = "manifest.json"
 META = "meta.sqlite"
 VECTORS = "vectors.faiss"
+SENTENCE_VECTORS = "sentences.npy"
 BM25_DIR = "bm25"
 EMBEDDING_CACHE = Path("cache") / "embeddings.sqlite"
 KEEP_GENERATIONS = 2

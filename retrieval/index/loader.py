@@ -11,10 +11,10 @@ import numpy as np
 
 from retrieval.errors import IndexCorruptError
 from retrieval.index.dense import VectorIndex
-from retrieval.index.layout import BM25_DIR, META, REBUILD_ADVICE, VECTORS
+from retrieval.index.layout import BM25_DIR, META, REBUILD_ADVICE, SENTENCE_VECTORS, VECTORS
 from retrieval.index.manifest import Manifest
 from retrieval.index.sparse import LexicalIndex
-from retrieval.index.sqlite import ChunkTable, read_metadata
+from retrieval.index.sqlite import ChunkTable, SentenceTable, read_metadata
 from retrieval.index.verify import check_consistency, verify_live
 from retrieval.records import Article
 
@@ -30,11 +30,20 @@ class LoadedIndex:
     vectors: VectorIndex
     lexical: LexicalIndex
     id_order: np.ndarray[Any, Any]  # rows sorted by FAISS id, for rows_for_ids
+    sentences: SentenceTable
+    sentence_vectors: np.ndarray[Any, Any]  # float16, one row per sentence
+    vocabulary: dict[str, int]
+    aliases: tuple[tuple[str, str], ...]
 
     def chunk_text(self, row: int) -> str:
         """The passage text of a chunk row."""
         article = self.articles[self.chunks.sources[row]]
         return article.text[int(self.chunks.starts[row]) : int(self.chunks.ends[row])]
+
+    def sentence_text(self, row: int) -> str:
+        """The text of a sentence row."""
+        article = self.articles[self.sentences.sources[row]]
+        return article.text[int(self.sentences.starts[row]) : int(self.sentences.ends[row])]
 
     def rows_for_ids(self, ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """Map FAISS ids to chunk rows."""
@@ -60,9 +69,10 @@ def load_index(
     """
     directory, manifest = verify_live(index_dir, model_hash=model_hash, checksums=checksums)
     try:
-        articles, chunks = read_metadata(directory / META)
+        metadata = read_metadata(directory / META)
         vectors = VectorIndex.load(directory / VECTORS)
-        lexical = LexicalIndex.load(directory / BM25_DIR, size=len(chunks))
+        lexical = LexicalIndex.load(directory / BM25_DIR, size=len(metadata.chunks))
+        sentence_vectors = np.load(directory / SENTENCE_VECTORS, mmap_mode="r")
     except (sqlite3.DatabaseError, RuntimeError, OSError, ValueError, KeyError) as exc:
         raise IndexCorruptError(
             f"The index in {directory} cannot be read ({exc}). {REBUILD_ADVICE}"
@@ -70,11 +80,15 @@ def load_index(
     loaded = LoadedIndex(
         directory,
         manifest,
-        articles,
-        chunks,
+        metadata.articles,
+        metadata.chunks,
         vectors,
         lexical,
-        id_order=np.argsort(chunks.ids, kind="stable"),
+        id_order=np.argsort(metadata.chunks.ids, kind="stable"),
+        sentences=metadata.sentences,
+        sentence_vectors=sentence_vectors,
+        vocabulary=metadata.vocabulary,
+        aliases=metadata.aliases,
     )
     check_consistency(loaded)
     return loaded

@@ -26,6 +26,7 @@ class Manifest:
     vector_index: str
     files: dict[str, dict[str, Any]]
     format_version: int = FORMAT_VERSION
+    sentences: int = 0
 
     def to_json(self) -> str:
         """Serialise to JSON text."""
@@ -35,7 +36,11 @@ class Manifest:
                 "generation": self.generation,
                 "created_at": self.created_at.isoformat(),
                 "model": {"id": self.model_id, "sha256": self.model_hash, "dim": self.dimension},
-                "counts": {"articles": self.articles, "chunks": self.chunks},
+                "counts": {
+                    "articles": self.articles,
+                    "chunks": self.chunks,
+                    "sentences": self.sentences,
+                },
                 "vector_index": self.vector_index,
                 "files": self.files,
             },
@@ -64,6 +69,7 @@ class Manifest:
                 dimension=int(data["model"]["dim"]),
                 articles=int(data["counts"]["articles"]),
                 chunks=int(data["counts"]["chunks"]),
+                sentences=int(data["counts"].get("sentences", 0)),
                 vector_index=str(data["vector_index"]),
                 files=dict(data["files"]),
             )

@@ -143,11 +143,38 @@ def check_consistency(loaded: LoadedIndex) -> None:
         if article is None or not 0 <= chunks.starts[row] < chunks.ends[row] <= len(article.text):
             problems.append(f"passage row {row} points outside its article {source!r}")
             break
+    problems += _sentence_problems(loaded)
     if problems:
         raise IndexCorruptError(
             f"The index in {loaded.directory} is inconsistent: {'; '.join(problems)}. "
             f"{REBUILD_ADVICE}"
         )
+
+
+def _sentence_problems(loaded: LoadedIndex) -> list[str]:
+    """Check the sentence table against its vectors, the manifest, the articles and chunks."""
+    sentences, vectors, manifest = loaded.sentences, loaded.sentence_vectors, loaded.manifest
+    problems = []
+    if len(sentences) != manifest.sentences:
+        problems.append(f"{len(sentences)} sentences, manifest says {manifest.sentences}")
+    if vectors.ndim != 2 or vectors.shape[0] != len(sentences):
+        problems.append(f"sentence vectors have shape {vectors.shape} for {len(sentences)} rows")
+    elif len(sentences) and vectors.shape[1] != manifest.dimension:
+        problems.append(f"sentence vectors have {vectors.shape[1]} dimensions")
+    for row, source in enumerate(sentences.sources):
+        article = loaded.articles.get(source)
+        start, end = int(sentences.starts[row]), int(sentences.ends[row])
+        if article is None or not 0 <= start < end <= len(article.text):
+            problems.append(f"sentence row {row} points outside its article {source!r}")
+            break
+    chunks = loaded.chunks
+    if len(chunks) and (
+        int(chunks.first_sentences.min(initial=0)) < 0
+        or int(chunks.last_sentences.max(initial=0)) > len(sentences)
+        or bool(np.any(chunks.first_sentences > chunks.last_sentences))
+    ):
+        problems.append("passages point outside the sentence table")
+    return problems
 
 
 def _bm25_problems(lexical: LexicalIndex, chunks: int) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from retrieval.chunking import Chunk, embedding_text
-from retrieval.embedding.protocol import Vectors
+from retrieval.embedding.protocol import DIMENSION, Vectors
 from retrieval.files import file_sha256, fsync_dir, fsync_tree, write_durably
 from retrieval.index.dense import ANN_THRESHOLD, VectorIndex
 from retrieval.index.layout import (
@@ -27,11 +27,12 @@ from retrieval.index.layout import (
     KEEP_GENERATIONS,
     MANIFEST,
     META,
+    SENTENCE_VECTORS,
     VECTORS,
 )
 from retrieval.index.manifest import Manifest
 from retrieval.index.sparse import LexicalIndex
-from retrieval.index.sqlite import write_metadata
+from retrieval.index.sqlite import SentenceRow, write_metadata
 from retrieval.records import Article
 
 
@@ -44,19 +45,47 @@ def write_generation(
     model_id: str,
     model_hash: str,
     ann_threshold: int = ANN_THRESHOLD,
+    sentences: Sequence[SentenceRow] = (),
+    sentence_vectors: Vectors | None = None,
+    vocabulary: Iterable[tuple[str, int]] = (),
+    aliases: Iterable[tuple[str, str]] = (),
 ) -> Manifest:
-    """Write a complete generation and make it the live one. Call under :func:`write_lock`."""
+    """Write a complete generation and make it the live one. Call under :func:`write_lock`.
+
+    Args:
+        index_dir: The index directory.
+        articles: Every article of the generation.
+        chunks: Their passages, in row order.
+        vectors: One embedding per passage.
+        model_id: The embedding model's name.
+        model_hash: SHA-256 of its weights.
+        ann_threshold: Passages from which the dense index is HNSW instead of exact.
+        sentences: Every article's sentences, in article order (for key sentences).
+        sentence_vectors: One embedding per sentence (stored as float16).
+        vocabulary: ``(word, count)`` of the corpus, for spelling correction.
+        aliases: ``(name, alias)`` pairs learned from the corpus.
+    """
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    dimension = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else DIMENSION
+    if sentence_vectors is None:
+        sentence_vectors = np.zeros((0, dimension), dtype=np.float32)
+    if len(sentences) != len(sentence_vectors):
+        raise ValueError(f"{len(sentences)} sentences but {len(sentence_vectors)} vectors")
     generations = index_dir / GENERATIONS
     generations.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(generations)
     name = datetime.now(UTC).strftime("gen-%Y%m%dT%H%M%S%f")
     temporary = generations / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
     temporary.mkdir()
-    dimension = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 384
 
-    write_metadata(temporary / META, articles, chunks)
+    write_metadata(
+        temporary / META, articles, chunks, sentences, vocabulary=vocabulary, aliases=aliases
+    )
+    np.save(
+        temporary / SENTENCE_VECTORS,
+        np.ascontiguousarray(sentence_vectors, dtype=np.float16).reshape(-1, dimension),
+    )
     ids = np.array([c.id for c in chunks], dtype=np.int64)
     if len(np.unique(ids)) != len(ids):
         raise ValueError("duplicate chunk ids")
@@ -76,6 +105,7 @@ def write_generation(
         dimension=dimension,
         articles=len(articles),
         chunks=len(chunks),
+        sentences=len(sentences),
         vector_index=vector_index.kind,
         files=_checksums(temporary),
     )

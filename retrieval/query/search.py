@@ -45,6 +45,7 @@ def hybrid_search(
     candidates: int = CANDIDATES,
     dense_weight: float = DENSE_WEIGHT,
     sources: Set[str] | None = None,
+    lexical_text: str | None = None,
 ) -> list[Hit]:
     """Rank chunks by ``dense_weight * cosine + (1 - dense_weight) * normalised BM25``.
 
@@ -59,6 +60,8 @@ def hybrid_search(
         candidates: How many candidates each side contributes.
         dense_weight: Weight of the dense score in the fusion (0-1).
         sources: When given, only chunks of these articles are returned.
+        lexical_text: What BM25 searches for, when not ``query_text`` (e.g. with the other
+            forms of the names it contains).
     """
     size = len(index.chunks)
     if size == 0:
@@ -67,7 +70,7 @@ def hybrid_search(
     _, dense_ids = index.vectors.search(query_vector, oversample)
     dense_rows = index.rows_for_ids(dense_ids)
 
-    bm25 = index.lexical.scores(query_text)
+    bm25 = index.lexical.scores(lexical_text or query_text)
     if sources is not None:
         allowed = np.fromiter((s in sources for s in index.chunks.sources), bool, size)
         bm25 = np.where(allowed, bm25, 0.0)

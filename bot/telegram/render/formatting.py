@@ -83,8 +83,9 @@ def _citation_block(citation: CitationView, view: View) -> Block:
 
 def format_not_found(answer: Answer, *, truncated: bool = False) -> list[str]:
     """Render a "not found in the articles" reply with a hint on what to try next."""
-    blocks: list[Block] = [(Span(NOT_FOUND, bold=True),)]
-    detail = answer_view(answer).refusal
+    shown = answer_view(answer)
+    blocks: list[Block] = [(Span(shown.headline or NOT_FOUND, bold=True),)]
+    detail = shown.refusal
     if detail:
         blocks.append((Span(detail),))
     blocks.append((Span(_NOT_FOUND_HINT, italic=True),))
