@@ -77,9 +77,9 @@ def embeds_length(embeds: Sequence[discord.Embed]) -> int:
 
 def draw_notice(text: str) -> Drawn:
     """A message of our own words (hints, refusals, errors), cut to the content limit."""
-    if t.length(text) <= t.MAX_CONTENT:
-        return Drawn(content=text)
-    return Drawn(content=text[: t.MAX_CONTENT - 1] + t.ELLIPSIS)
+    return Drawn(
+        content=text if t.length(text) <= t.MAX_CONTENT else t.fit_plain(text, t.MAX_CONTENT)
+    )
 
 
 def _truncation_note() -> str:
@@ -87,10 +87,10 @@ def _truncation_note() -> str:
 
 
 def _not_found(answer: Answer, *, truncated: bool) -> Drawn:
-    lines = [f"**{NOT_FOUND}**"]
-    detail = answer_view(answer).refusal
-    if detail:
-        lines.append(detail)
+    shown = answer_view(answer)
+    lines = [f"**{shown.headline or NOT_FOUND}**"]
+    if shown.refusal:
+        lines.append(shown.refusal)
     lines.append(_NOT_FOUND_HINT)
     if truncated:
         lines.append(_truncation_note())
