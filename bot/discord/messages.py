@@ -14,11 +14,12 @@ import discord
 
 from bot import asking
 from bot.asking import Asked, Result
+from bot.discord.buttons import AnswerButton
 from bot.discord.commands import EXAMPLE, draw_outcome
 from bot.discord.render import draw_notice
 from bot.discord.replies import Newsbot, send_in_channel, show_typing
 
-__all__ = ["on_message", "question_for_me", "replied_bot_message"]
+__all__ = ["answer_key", "on_message", "question_for_me", "replied_bot_message"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,14 +34,26 @@ _DM_HINT = (
 _ANSWERABLE = (discord.MessageType.default, discord.MessageType.reply)
 
 
-def replied_bot_message(message: discord.Message, me: discord.abc.User) -> int | None:
-    """The id of the bot's message that ``message`` replies to, or None."""
+def replied_bot_message(message: discord.Message, me: discord.abc.User) -> discord.Message | None:
+    """The bot's message that ``message`` replies to, or None."""
     reference = message.reference
     if reference is None or reference.message_id is None:
         return None
     replied = reference.resolved or reference.cached_message
     if isinstance(replied, discord.Message) and replied.author.id == me.id:
-        return replied.id
+        return replied
+    return None
+
+
+def answer_key(message: discord.Message | None) -> str | None:
+    """The answer store key in the buttons under one of the bot's answers, if any."""
+    for row in message.components if message is not None else ():
+        for child in getattr(row, "children", ()):
+            found = AnswerButton.__discord_ui_compiled_template__.fullmatch(
+                getattr(child, "custom_id", None) or ""
+            )
+            if found:
+                return found["key"]
     return None
 
 
@@ -74,11 +87,13 @@ async def on_message(newsbot: Newsbot, me: discord.ClientUser, message: discord.
         if message.guild is None
         else _MENTION_HINT.format(mention=f"@{me.name}", example=f"*{EXAMPLE}*")
     )
+    replied = replied_bot_message(message, me)
     asked = Asked(
         text,
         user_id=message.author.id,
         chat_id=message.channel.id,
-        reply_to=replied_bot_message(message, me),
+        reply_to=replied.id if replied is not None else None,
+        answer_key=answer_key(replied),
     )
 
     async def typing() -> None:

@@ -169,6 +169,9 @@ async def test_a_reply_to_an_answer_reaches_the_bot(
     assert reply.reply_to == int(follow_up["id"])
     assert "Lukashenko" in visible(reply)
     assert_within_limits(reply)
+    # The question reaches the one place follow-ups get their context, with the answer's key.
+    key = answer.custom_ids[0].split(":")[2]
+    await discord_api.wait_for(lambda: f"a follow-up to answer {key}" in bot.text, 5, "the log")
 
 
 async def test_a_dm_is_answered(bot: ServeProcess, discord_api: FakeDiscord) -> None:
