@@ -17,7 +17,7 @@ import discord
 from discord.ui import Button, DynamicItem
 
 from bot.discord.render import Drawn, LinkButton, draw_answer, draw_articles
-from bot.discord.replies import edit_interaction, newsbot_of, within_window
+from bot.discord.replies import NO_MENTIONS, edit_interaction, newsbot_of, within_window
 from bot.view import View, page_count
 from retrieval import RetrievalError
 
@@ -147,7 +147,7 @@ def articles_buttons(*, page: int, pages: int) -> discord.ui.View | None:
 
 async def _tell(interaction: discord.Interaction[Any], text: str) -> None:
     """A short private note to whoever pressed (the message stays as it is)."""
-    await interaction.response.send_message(text, ephemeral=True)
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def on_answer_press(

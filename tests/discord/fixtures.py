@@ -134,13 +134,19 @@ async def start_serve(index_dir: Path, **env: str) -> ServeProcess:
 
 @contextlib.asynccontextmanager
 async def serving_discord(
-    fake: FakeDiscord, index_dir: Path, engine: Engine, *, defer_after: float = 1.0
+    fake: FakeDiscord,
+    index_dir: Path,
+    engine: Engine,
+    *,
+    defer_after: float = 1.0,
+    guild_ids: frozenset[int] = frozenset(),
 ) -> AsyncIterator[DiscordFrontEnd]:
     """``bot.serve.run`` in this process with a Discord front end on ``fake``, until the block
     ends; it must then exit 0 within 10 s."""
     settings = Settings(
         discord_token=fake.token,
         discord_api_base_url=fake.api_base,
+        discord_guild_ids=guild_ids,
         index_dir=index_dir,
         seeds_dir=SEEDS,
         port=free_port(),

@@ -1,4 +1,4 @@
-"""Tests of bot.discord.frontend: a rejected token, an unreachable Discord, /healthz states."""
+"""Tests of bot.discord.frontend: a rejected token, an unreachable Discord, guild commands."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from bot.discord.frontend import DiscordFrontEnd
 from bot.serve import run
 from bot.settings import Settings
 from retrieval import Engine
-from tests.discord.fixtures import discord_globals_restored
-from tests.support.fake_discord import FakeDiscord
+from tests.discord.fixtures import discord_globals_restored, serving_discord
+from tests.support.fake_discord import GUILD_ID, SYNC_COMMANDS, FakeDiscord
 from tests.telegram.fixtures import SEEDS, free_port, warm_engine
 
 __all__ = ["warm_engine"]  # fixtures used by name
@@ -74,3 +74,23 @@ async def test_an_unreachable_discord_is_retried_until_stopped(
     assert body["frontends"] == {"discord": "connecting"}
     assert response.status == 200  # the index answers; the front end says it is connecting
     assert frontend.state == "stopped"
+
+
+async def test_guild_ids_register_the_commands_in_those_guilds_only(
+    seed_index_copy: Path, warm_engine: Engine
+) -> None:
+    async with (
+        FakeDiscord() as fake,
+        serving_discord(fake, seed_index_copy, warm_engine, guild_ids=frozenset({GUILD_ID})),
+    ):
+        interaction = await fake.dispatch_command("ask", {"question": "Putin"})
+        reply = await fake.wait_for_interaction_response(interaction.id)
+
+    assert fake.calls_to(SYNC_COMMANDS) == []
+    assert {c["name"] for c in fake.guild_commands[GUILD_ID]} == {
+        "ask",
+        "sources",
+        "about",
+        "help",
+    }
+    assert reply.links

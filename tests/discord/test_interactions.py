@@ -73,6 +73,7 @@ async def test_buttons_answer_only_the_asker(
 
     assert note.ephemeral
     assert "Only the person who asked" in note.content
+    assert_within_limits(note)
     assert deferring.snapshot(answer.message_id).embeds == answer.embeds
 
 
@@ -113,6 +114,8 @@ async def test_a_user_asking_too_fast_is_told_privately(deferring: FakeDiscord) 
     throttled = [r for r in replies if "faster than I can read" in r.content]
     assert throttled
     assert all(r.ephemeral and not r.embeds for r in throttled)
+    for reply in replies:
+        assert_within_limits(reply)
     assert MOSCOW_TIMES_URL in replies[0].links
 
 
