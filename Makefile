@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 run: setup
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(BIN)/newsbot serve; else $(BIN)/newsbot chat; fi
+	@if [ -n "$$TELEGRAM_BOT_TOKEN$$DISCORD_BOT_TOKEN" ]; then $(BIN)/newsbot serve; else $(BIN)/newsbot chat; fi
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
