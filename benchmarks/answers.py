@@ -312,11 +312,21 @@ def _is_miss(row: Judged) -> bool:
     return not (row.top1 and row.phrase1 and row.key1)
 
 
-def evaluate(sets: Sequence[str], embedder: Embedder, *, split: str = "all") -> dict[str, Any]:
+def evaluate(
+    sets: Sequence[str],
+    embedder: Embedder,
+    *,
+    split: str = "all",
+    corpora: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """Run the named sets; figures per set, per split and (for ``answer``) per group."""
-    items = {name: load_items(name) for name in sets}
-    corpora = sorted({i.corpus for group in items.values() for i in group})
-    engines = {corpus: corpus_engine(corpus, embedder) for corpus in corpora}
+    items = {
+        name: [i for i in load_items(name) if corpora is None or i.corpus in corpora]
+        for name in sets
+    }
+    items = {name: group for name, group in items.items() if group}
+    used = sorted({i.corpus for group in items.values() for i in group})
+    engines = {corpus: corpus_engine(corpus, embedder) for corpus in used}
     for engine in engines.values():
         engine.answer("warm up the model and caches")
     payload: dict[str, Any] = {}
@@ -384,9 +394,11 @@ def main(argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--failures", action="store_true", help="print every miss")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--name", default="answers", help="result file name")
+    parser.add_argument("--corpora", help="only these corpora: seeds, bbc, realworld")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    payload = evaluate(args.sets.split(","), load_embedder(), split=args.split)
+    corpora = args.corpora.split(",") if args.corpora else None
+    payload = evaluate(args.sets.split(","), load_embedder(), split=args.split, corpora=corpora)
     _print(payload, failures=args.failures)
     path = write_result(
         args.name, payload, quick=False, started=started, directory=args.results_dir

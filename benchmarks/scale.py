@@ -49,39 +49,56 @@ from retrieval.embedding.protocol import MODEL_ID, Embedder, Vectors
 from retrieval.embedding.torch_backend import load_torch_embedder
 from retrieval.index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, VectorIndex
 from retrieval.index.loader import load_index
+from retrieval.index.sqlite import SentenceRow
 from retrieval.index.writer import write_generation
 from retrieval.query.search import hybrid_search
 from retrieval.records import Article
-from retrieval.text.sentences import split_sentences
 
 FILLER_CHUNKS_PER_ARTICLE = 10
 NOISE = 0.75  # per-dimension noise x sqrt(384) ~ 0.75 gives cosine ~0.8 to the base vector
 
 
-def synthetic_corpus(
-    bbc_dir: Path, passages: int, *, seed: int = 7
-) -> tuple[list[Article], list[Chunk], Vectors]:
-    """The BBC index's articles, chunks and vectors, plus filler up to ``passages`` chunks."""
+def synthetic_corpus(bbc_dir: Path, passages: int, *, seed: int = 7) -> SyntheticCorpus:
+    """The BBC index's articles, chunks, sentences and vectors, plus filler up to ``passages``.
+
+    A filler passage is five real BBC sentences under a random BBC headline; its sentences
+    keep their real vectors, and its passage vector is a random BBC chunk vector plus noise.
+    """
     loaded = load_index(bbc_dir, checksums=False)
     articles = list(loaded.articles.values())
     table = loaded.chunks
-    chunks = [
-        Chunk(
-            int(table.ids[row]),
-            table.sources[row],
-            int(table.ordinals[row]),
-            int(table.starts[row]),
-            int(table.ends[row]),
-            loaded.articles[table.sources[row]].text[
-                int(table.starts[row]) : int(table.ends[row])
-            ],
+    sentence_table = loaded.sentences
+    chunks = []
+    for row in range(len(table)):
+        source = table.sources[row]
+        first_row = loaded.sentence_ranges.get(source, (0, 0))[0]
+        chunks.append(
+            Chunk(
+                int(table.ids[row]),
+                source,
+                int(table.ordinals[row]),
+                int(table.starts[row]),
+                int(table.ends[row]),
+                loaded.articles[source].text[int(table.starts[row]) : int(table.ends[row])],
+                first_sentence=int(table.first_sentences[row]) - first_row,
+                last_sentence=int(table.last_sentences[row]) - first_row,
+            )
         )
-        for row in range(len(table))
+    sentences = [
+        SentenceRow(
+            sentence_table.sources[row],
+            int(sentence_table.starts[row]),
+            int(sentence_table.ends[row]),
+            bool(sentence_table.quotable[row]),
+        )
+        for row in range(len(sentence_table))
     ]
+    sentence_texts = [loaded.sentence_text(row) for row in range(len(sentence_table))]
+    bbc_sentence_vectors = np.asarray(loaded.sentence_vectors, dtype=np.float32)
+    sentence_picks: list[int] = []
     base = loaded.vectors.vectors(table.ids)
     rng = random.Random(seed)
     generator = np.random.default_rng(seed)
-    sentences = [s for a in articles for s in _sentences(a.text)]
     headlines = [a.title for a in articles]
     filler_vectors = []
     needed = max(0, passages - len(chunks))
@@ -89,11 +106,12 @@ def synthetic_corpus(
     while needed > 0:
         count = min(FILLER_CHUNKS_PER_ARTICLE, needed)
         source = f"synthetic/{number:07d}.txt"
-        parts = [" ".join(rng.choices(sentences, k=5)) for _ in range(count)]
+        picks = [rng.choices(range(len(sentence_texts)), k=5) for _ in range(count)]
+        parts = [" ".join(sentence_texts[i] for i in group) for group in picks]
         text = "\n\n".join(parts)
         articles.append(Article(source, rng.choice(headlines), text, content_hash=source))
         offset = 0
-        for ordinal, part in enumerate(parts):
+        for ordinal, (part, group) in enumerate(zip(parts, picks, strict=True)):
             chunks.append(
                 Chunk(
                     chunk_id(source, ordinal, part),
@@ -102,11 +120,19 @@ def synthetic_corpus(
                     offset,
                     offset + len(part),
                     part,
+                    first_sentence=ordinal * 5,
+                    last_sentence=ordinal * 5 + 5,
                 )
             )
+            position = offset
+            for i in group:
+                length = len(sentence_texts[i])
+                sentences.append(SentenceRow(source, position, position + length, True))
+                sentence_picks.append(i)
+                position += length + 1
             offset += len(part) + 2
-        picks = generator.integers(0, len(base), count)
-        noisy = base[picks] + generator.normal(
+        chunk_picks = generator.integers(0, len(base), count)
+        noisy = base[chunk_picks] + generator.normal(
             0, NOISE / np.sqrt(base.shape[1]), (count, base.shape[1])
         )
         filler_vectors.append(
@@ -115,11 +141,23 @@ def synthetic_corpus(
         needed -= count
         number += 1
     vectors = np.ascontiguousarray(np.vstack([base, *filler_vectors]), dtype=np.float32)
-    return articles, chunks, vectors
+    all_sentence_vectors = np.vstack(
+        [bbc_sentence_vectors, bbc_sentence_vectors[np.array(sentence_picks, dtype=np.int64)]]
+        if sentence_picks
+        else [bbc_sentence_vectors]
+    )
+    return SyntheticCorpus(articles, chunks, vectors, sentences, all_sentence_vectors)
 
 
-def _sentences(text: str) -> list[str]:
-    return [text[start:end] for start, end in split_sentences(text)] if text else []
+@dataclasses.dataclass(frozen=True, slots=True)
+class SyntheticCorpus:
+    """What :func:`synthetic_corpus` makes: everything a generation holds."""
+
+    articles: list[Article]
+    chunks: list[Chunk]
+    vectors: Vectors
+    sentences: list[SentenceRow]
+    sentence_vectors: Vectors
 
 
 def faiss_timings(
@@ -178,7 +216,8 @@ def run(passages: int, *, rounds: int, embedder: Embedder, quick: bool) -> dict[
     """Build the index at ``passages``, then time search and answers."""
     bbc_dir, _ = bbc_index(embedder, quick=quick)
     started = time.perf_counter()
-    articles, chunks, vectors = synthetic_corpus(bbc_dir, passages)
+    corpus = synthetic_corpus(bbc_dir, passages)
+    articles, chunks, vectors = corpus.articles, corpus.chunks, corpus.vectors
     corpus_seconds = time.perf_counter() - started
     ids = np.array([chunk.id for chunk in chunks], dtype=np.int64)
     questions = [q["question"] for q in load_questions(BBC_QUESTIONS)]
@@ -199,9 +238,11 @@ def run(passages: int, *, rounds: int, embedder: Embedder, quick: bool) -> dict[
             model_id=MODEL_ID,
             model_hash=embedder.model_hash,
             ann_threshold=0,  # HNSW at every size, as the product has from 50k passages
+            sentences=corpus.sentences,
+            sentence_vectors=corpus.sentence_vectors,
         )
         build_seconds = time.perf_counter() - t0
-        del articles, chunks
+        del articles, chunks, corpus
         t0 = time.perf_counter()
         engine = Engine.open(index_dir, embedder=embedder)
         open_seconds = time.perf_counter() - t0
@@ -237,8 +278,8 @@ def run(passages: int, *, rounds: int, embedder: Embedder, quick: bool) -> dict[
                 (first if round_number == 0 else repeat).append(time.perf_counter() - t0)
         result["answer"] = {"first_pass": summarize_ms(first), "repeat": summarize_ms(repeat)}
         result["answer_profile_cumulative"] = profile_answers(engine, questions)
-        # A first pass again, on a fresh engine whose sentence-vector cache is empty (the
-        # first engine is dropped first, so that a 1M index is not held twice).
+        # A first pass again, on a fresh engine (the first engine is dropped first, so that a
+        # 1M index is not held twice).
         del engine, snapshot
         fresh = Engine.open(index_dir, embedder=embedder)
         fresh.answer("warm up")

@@ -32,7 +32,6 @@ from retrieval.query.language import foreign_language
 from retrieval.query.names import expand_names
 from retrieval.query.question import clean_question
 from retrieval.query.search import hybrid_search
-from retrieval.query.sentence_vectors import SENTENCE_CACHE_SIZE, SentenceVectorCache
 from retrieval.query.spelling import correct_spelling
 from retrieval.query.time_intent import parse_time_intent
 from retrieval.records import Answer, Article, ArticleInfo, IndexStats, IngestReport, Refusal
@@ -61,7 +60,6 @@ class Engine:
         notify: Callable[[str], None] | None = None,
         ann_threshold: int = ANN_THRESHOLD,
         lock_timeout: float | None = None,
-        sentence_cache_size: int = SENTENCE_CACHE_SIZE,
     ) -> None:
         """Create an engine; nothing is loaded until :meth:`reload` or :meth:`open`.
 
@@ -73,7 +71,6 @@ class Engine:
             notify: Called with one line before slow first-time work.
             ann_threshold: Passages from which the dense index is HNSW instead of exact.
             lock_timeout: Seconds an ingest waits for another writer (default 600).
-            sentence_cache_size: Key-sentence vectors remembered across answers.
         """
         self.index_dir = index_dir
         self.ann_threshold = ann_threshold
@@ -86,10 +83,6 @@ class Engine:
         self._write_lock = threading.Lock()
         self._snapshot: LoadedIndex | None = None
         self._checked_at = 0.0
-        self._sentence_vectors = SentenceVectorCache(
-            lambda sentences: self.embedder.embed_queries(sentences),  # noqa: PLW0108 - lazy
-            limit=sentence_cache_size,
-        )
 
     @classmethod
     def open(
@@ -103,7 +96,6 @@ class Engine:
         notify: Callable[[str], None] | None = None,
         progress: bool = False,
         ann_threshold: int = ANN_THRESHOLD,
-        sentence_cache_size: int = SENTENCE_CACHE_SIZE,
     ) -> Engine:
         """Load the index in ``index_dir``, building it from ``seeds`` when there is none.
 
@@ -119,7 +111,6 @@ class Engine:
             device=device,
             notify=notify,
             ann_threshold=ann_threshold,
-            sentence_cache_size=sentence_cache_size,
         )
         try:
             engine.reload()
@@ -235,12 +226,9 @@ class Engine:
         corrected = correct_spelling(asked, snapshot.vocabulary)
         query = corrected or asked
         vector = self.embedder.embed_queries([query])[0]
+        lexical_text = expand_names(query, snapshot.aliases)
         hits = hybrid_search(
-            snapshot,
-            vector,
-            query,
-            k=max(50, top_k * 10),
-            lexical_text=expand_names(query, snapshot.aliases),
+            snapshot, vector, query, k=max(50, top_k * 10), lexical_text=lexical_text
         )
         answer = compose_answer(
             query,
@@ -249,7 +237,7 @@ class Engine:
             intent=parse_time_intent(query, today=date.today()),
             top_k=top_k,
             question_vector=vector,
-            embed_sentences=self._sentence_vectors.embed,
+            lexical_text=lexical_text,
         )
         language = foreign_language(text)
         if language is not None and not answer.answered:

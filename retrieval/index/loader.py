@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ class LoadedIndex:
     sentence_vectors: np.ndarray[Any, Any]  # float16, one row per sentence
     vocabulary: dict[str, int]
     aliases: tuple[tuple[str, str], ...]
+    sentence_ranges: dict[str, tuple[int, int]]  # article -> [first, last) sentence rows
+    published_years: frozenset[int]  # years in which some article was published
 
     def chunk_text(self, row: int) -> str:
         """The passage text of a chunk row."""
@@ -89,6 +92,19 @@ def load_index(
         sentence_vectors=sentence_vectors,
         vocabulary=metadata.vocabulary,
         aliases=metadata.aliases,
+        sentence_ranges=_ranges(metadata.sentences.sources),
+        published_years=frozenset(
+            a.published.year for a in metadata.articles.values() if a.published
+        ),
     )
     check_consistency(loaded)
     return loaded
+
+
+def _ranges(sources: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Each article's contiguous run of sentence rows."""
+    ranges: dict[str, tuple[int, int]] = {}
+    for row, source in enumerate(sources):
+        first, _ = ranges.get(source, (row, row))
+        ranges[source] = (first, row + 1)
+    return ranges

@@ -7,26 +7,33 @@ phrase them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from retrieval.embedding.protocol import Vectors
 from retrieval.index.loader import LoadedIndex
-from retrieval.query.excerpt import build_excerpt
-from retrieval.query.gate import dated_match, is_relevant, query_coverage
-from retrieval.query.grouping import Draft, add_draft, shingles
-from retrieval.query.key_sentence import (
-    MEANING_TIE_BREAKS,
-    MeaningBudget,
-    SentenceScorer,
-    choose_key_sentence,
+from retrieval.query.answer_type import asks
+from retrieval.query.excerpt import EXCERPT_CHARS, build_excerpt
+from retrieval.query.gate import (
+    gather_evidence,
+    is_keyword_query,
+    supporting,
+    unknown_names,
+    unknown_year,
 )
+from retrieval.query.grouping import Draft, add_draft, shingles
+from retrieval.query.key_sentence import QuestionTerms, choose_key_sentence, passage_scores_of
 from retrieval.query.search import Hit
 from retrieval.query.time_intent import TimeIntent
 from retrieval.records import Answer, Citation, Refusal
-from retrieval.text.sentences import split_sentences
 
 CITE_MIN_DENSE = 0.25
 CITE_MIN_RELATIVE = 0.6
-SIBLING_MIN_RELATIVE = 0.85
+YEAR_MENTION_BONUS = 0.05
+YEAR_PUBLISHED_BONUS = 0.08
+EXTRA_CANDIDATES = 3
+"""Candidate articles weighed beyond ``top_k``: their key sentences may lift them."""
+SENTENCE_RANK_WEIGHT = 0.1
+"""How much the key sentence's score counts next to the passage's in ordering citations."""
 
 
 def compose_answer(
@@ -37,40 +44,56 @@ def compose_answer(
     intent: TimeIntent,
     top_k: int,
     question_vector: Vectors,
-    embed_sentences: SentenceScorer,
+    lexical_text: str | None = None,
 ) -> Answer:
-    """Turn ranked hits into an Answer with at most ``top_k`` citations (one per article)."""
-    refused = Answer(question, refusal=Refusal.NOT_COVERED, period=intent.period)
+    """Turn ranked hits into an Answer with at most ``top_k`` citations (one per article).
+
+    Args:
+        question: The question searched for.
+        hits: Fused search results, best first.
+        index: The loaded index.
+        intent: What the question says about time.
+        top_k: Citations at most.
+        question_vector: The question's embedding.
+        lexical_text: The question with other forms of its names, for term matching.
+    """
+    period = intent.period if intent.restrict else None
+    refused = Answer(question, refusal=Refusal.NOT_COVERED, period=period)
     if not hits:
         return refused
-    top = hits[0]
-    coverage = query_coverage(index, question, index.chunk_text(top.row))
-    if not (is_relevant(top, coverage) or dated_match(question, hits, index, intent)):
+    hits = _with_time_evidence(hits, index, intent)
+    terms = QuestionTerms.of(index, lexical_text or question, question_vector, asks(question))
+    evidence = gather_evidence(index, hits, terms, lexical_text=lexical_text, years=intent.years)
+    supported = supporting(
+        evidence,
+        keyword_query=is_keyword_query(index, question),
+        missing_names=bool(unknown_names(index, question)),
+    )
+    if not supported:
         return refused
-    candidates = _best_per_article([h for h in hits if h.dense >= CITE_MIN_DENSE] or [top])
+    year = unknown_year(index, supported, intent.years)
+    if year is not None:
+        return replace(refused, refusal=Refusal.PERIOD_NOT_COVERED, unknown_year=year)
+    candidates = _best_per_article(
+        [h for h in hits if h.dense >= CITE_MIN_DENSE or h.source in supported]
+    )
     candidates, period_matched = _apply_period(candidates, index, intent)
     if intent.prefer_recent:
         candidates = _newest_first(candidates, index)
     best_score = max(h.score for h in candidates)
     relevant = [h for h in candidates if h.score >= CITE_MIN_RELATIVE * best_score]
+    found = [(h.row, h.source, h.score) for h in hits]
+    best = max(h.score for h in hits)
+    scored = [
+        _draft(hit, index=index, terms=terms, found=found, best=best)
+        for hit in relevant[: top_k + EXTRA_CANDIDATES]
+    ]
+    if not intent.prefer_recent:
+        scored.sort(key=lambda d: _rank_key(d, index, intent))
     drafts: list[Draft] = []
-    meaning = MeaningBudget(embed_sentences, MEANING_TIE_BREAKS)
-    for hit in relevant:
+    for draft in scored:
         if len(drafts) >= top_k:
             break
-        siblings = [
-            h
-            for h in hits
-            if h.source == hit.source and h.score >= SIBLING_MIN_RELATIVE * hit.score
-        ]
-        draft = _draft(
-            hit,
-            siblings,
-            index=index,
-            question=question,
-            question_vector=question_vector,
-            meaning=meaning,
-        )
         add_draft(draft, drafts)
     citations = tuple(
         Citation(
@@ -91,11 +114,38 @@ def compose_answer(
     return Answer(
         question,
         citations=citations,
-        period=intent.period,
+        period=period,
         period_matched=period_matched,
         newest_first=intent.prefer_recent and bool(dated),
         newest=max(dated, default=None) if intent.prefer_recent else None,
     )
+
+
+def _with_time_evidence(hits: Sequence[Hit], index: LoadedIndex, intent: TimeIntent) -> list[Hit]:
+    """Favour passages that mention a year the question names, and articles published in it."""
+    if intent.restrict or not intent.years:
+        return list(hits)
+    years = [str(y) for y in intent.years]
+    boosted = []
+    for hit in hits:
+        bonus = 0.0
+        if any(y in index.chunk_text(hit.row) for y in years):
+            bonus += YEAR_MENTION_BONUS
+        if intent.admits(index.articles[hit.source].published):
+            bonus += YEAR_PUBLISHED_BONUS
+        boosted.append(replace(hit, score=hit.score + bonus) if bonus else hit)
+    return sorted(boosted, key=lambda h: -h.score)
+
+
+def _rank_key(draft: Draft, index: LoadedIndex, intent: TimeIntent) -> tuple[bool, float]:
+    """Articles that know the years the question names first, then passage and sentence."""
+    article = index.articles[draft.hit.source]
+    knows = all(
+        (article.published is not None and article.published.year == year)
+        or str(year) in article.text
+        for year in intent.years
+    )
+    return (not knows, -(draft.hit.score + SENTENCE_RANK_WEIGHT * draft.key_score))
 
 
 def _best_per_article(hits: Sequence[Hit]) -> list[Hit]:
@@ -111,8 +161,8 @@ def _best_per_article(hits: Sequence[Hit]) -> list[Hit]:
 def _apply_period(
     hits: list[Hit], index: LoadedIndex, intent: TimeIntent
 ) -> tuple[list[Hit], bool]:
-    """Keep the hits published in the question's period, when there are any."""
-    if not intent.has_range:
+    """For a question about reporting from a period, keep the hits published in it."""
+    if not intent.restrict or not intent.has_range:
         return hits, False
     inside = [h for h in hits if intent.admits(index.articles[h.source].published)]
     return (inside, True) if inside else (hits, False)
@@ -127,41 +177,31 @@ def _newest_first(hits: list[Hit], index: LoadedIndex) -> list[Hit]:
 
 def _draft(
     hit: Hit,
-    siblings: Sequence[Hit],
     *,
     index: LoadedIndex,
-    question: str,
-    question_vector: Vectors,
-    meaning: MeaningBudget,
+    terms: QuestionTerms,
+    found: Sequence[tuple[int, str, float]],
+    best: float,
 ) -> Draft:
     article = index.articles[hit.source]
     start, end = int(index.chunks.starts[hit.row]), int(index.chunks.ends[hit.row])
     passage = article.text[start:end]
-    # Sentences of the best chunk and of the article's other strong chunks compete.
-    spans = sorted(
-        {
-            span
-            for h in [hit, *siblings]
-            for span in split_sentences(
-                article.text, int(index.chunks.starts[h.row]), int(index.chunks.ends[h.row])
-            )
-        }
-    ) or [(start, end)]
     key = choose_key_sentence(
-        article.text,
-        spans,
-        index=index,
-        question=question,
-        question_vector=question_vector,
-        meaning=meaning,
+        index,
+        hit.source,
+        terms,
+        passage_scores_of(hit.source, found, best),
+        fallback=(start, end),
+        max_chars=EXCERPT_CHARS,
     )
-    excerpt, highlight = build_excerpt(article.text, key)
+    excerpt, highlight = build_excerpt(article.text, (key.start, key.end), window=key.window)
     return Draft(
         hit=hit,
+        key_score=key.score,
         article=article,
         excerpt=excerpt,
         highlight=highlight,
         passage=passage,
-        key_shingles=shingles(article.text[key[0] : key[1]]),
+        key_shingles=shingles(article.text[key.start : key.end]),
         passage_shingles=shingles(passage),
     )

@@ -9,11 +9,20 @@ from retrieval.text.sentences import split_sentences
 EXCERPT_CHARS = 600
 
 
-def build_excerpt(text: str, key: tuple[int, int]) -> tuple[str, tuple[int, int]]:
-    """The key sentence with neighbouring sentences while they fit in ``EXCERPT_CHARS``."""
-    sentences = split_sentences(text)
-    position = next((i for i, (s, e) in enumerate(sentences) if s <= key[0] < e), None)
-    start, end = key
+def build_excerpt(
+    text: str, key: tuple[int, int], *, window: tuple[int, int] | None = None
+) -> tuple[str, tuple[int, int]]:
+    """The key sentence in context: ``window`` when given, else neighbours that fit.
+
+    Without a window, neighbouring sentences are added on both sides while the excerpt stays
+    within ``EXCERPT_CHARS``. The key sentence is never cut.
+    """
+    start, end = window if window is not None else key
+    start, end = min(start, key[0]), max(end, key[1])
+    position = None
+    if window is None:
+        sentences = split_sentences(text)
+        position = next((i for i, (s, e) in enumerate(sentences) if s <= key[0] < e), None)
     if position is not None:
         before, after = position - 1, position + 1
         while True:

@@ -19,6 +19,7 @@ class Draft:
     """A citation being assembled: its hit, article, excerpt and what it shares with others."""
 
     hit: Hit
+    key_score: float
     article: Article
     excerpt: str
     highlight: tuple[int, int]

@@ -1,87 +1,283 @@
-"""Choosing the key sentence of a passage: shared rare terms first, meaning for close calls."""
+"""Choosing the key sentence of an article: the one that answers, not the one that repeats.
+
+Every quotable sentence of a cited article competes, not only those of its best passage. Each
+is scored by a few features: its meaning against the question (sentence vectors stored at
+ingest, so nothing is embedded at answer time), the question's rare terms it and its
+neighbours share, the fused score of the passage it sits in, whether it carries what the
+question asks for (a number for "how many", a date for "when") beyond the question's own
+words, how much it adds to them, and whether it opens the article. The weights are fitted on
+the development questions (``python -m benchmarks.fit_key_sentences``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from retrieval.embedding.protocol import Vectors
 from retrieval.index.loader import LoadedIndex
+from retrieval.query.answer_type import Asks, carries_new
+from retrieval.text.sentences import split_sentences
 from retrieval.text.tokens import token_set, tokenize
 
-SENTENCE_DENSE_WEIGHT = 0.6
-SENTENCE_CONTENDERS = 2
-SENTENCE_CONTENDERS_WITHOUT_TERMS = 4
-MEANING_TIE_BREAKS = 2
-CONTENDER_RELATIVE = 0.7
-CLEAR_LEXICAL_SHARE = 0.5
+_ASKED = {
+    Asks.NUMBER: "asked_number",
+    Asks.TIME: "asked_time",
+    Asks.PERSON: "asked_person",
+    Asks.PLACE: "asked_place",
+    Asks.REASON: "asked_reason",
+}
+FEATURES = (
+    "dense",
+    "dense_window",
+    "lexical",
+    "lexical_window",
+    "lexical_before",
+    "passage",
+    "top_passage",
+    *_ASKED.values(),
+    "novelty",
+    "continues",
+    "lede",
+)
+WEIGHTS: Mapping[str, float] = {
+    "dense": 3.922,
+    "dense_window": 2.398,
+    "lexical": 1.931,
+    "lexical_window": 1.479,
+    "lexical_before": 0.793,
+    "passage": 2.439,
+    "top_passage": 0.768,
+    "asked_number": 3.508,
+    "asked_time": 2.572,
+    "asked_person": 2.461,
+    "asked_place": 1.685,
+    "asked_reason": 1.289,
+    "novelty": -1.38,
+    "continues": 0.409,
+    "lede": 0.052,
+}
+"""Fitted by ``benchmarks/fit_key_sentences.py`` on the development questions."""
 
-SentenceScorer = Callable[[Sequence[str]], Vectors]
+LEDE_SENTENCES = 2
+_CONTINUES = re.compile(
+    r"[\"“']?(it|he|she|they|this|these|that|those|its|his|her|their|the (company|firm|"
+    r"group|club|band|star|minister|government|court|police|report|move|deal|plan)|but|"
+    r"however|also|instead)\b",
+    re.IGNORECASE,
+)
 
 
-class MeaningBudget:
-    """Embeds sentences for the first ``uses`` key-sentence tie-breaks of one answer.
+@dataclass(frozen=True, slots=True)
+class KeySentence:
+    """The chosen sentence: its offsets in the article text and its score.
 
-    Those embeddings are most of the cost of a first-time answer (about 0.2 ms per token on
-    two cores). The leading citations get the careful choice; later ones keep the sentence
-    that shares the most rare terms, which picked as well on both question sets.
+    ``window`` is the run of sentences around it most likely to hold the answer (offsets in the
+    article text), for the excerpt; None when unknown.
     """
 
-    def __init__(self, embed_sentences: SentenceScorer, uses: int) -> None:
-        self._embed_sentences = embed_sentences
-        self._left = uses
+    start: int
+    end: int
+    score: float
+    window: tuple[int, int] | None = None
 
-    @property
-    def available(self) -> bool:
-        return self._left > 0
 
-    def embed(self, sentences: Sequence[str]) -> Vectors:
-        self._left -= 1
-        return self._embed_sentences(sentences)
+@dataclass(frozen=True, slots=True)
+class QuestionTerms:
+    """What every sentence of one answer is compared with."""
+
+    text: str
+    vector: Vectors
+    kind: Asks
+    weights: Mapping[str, float]  # question token -> IDF
+    total: float
+
+    @classmethod
+    def of(cls, index: LoadedIndex, text: str, vector: Vectors, kind: Asks) -> QuestionTerms:
+        """Weigh the question's tokens by their IDF in the index."""
+        weights = {t: index.lexical.idf(t) for t in set(tokenize(text))}
+        return cls(text, vector, kind, weights, sum(weights.values()) or 1.0)
+
+    def share(self, tokens: frozenset[str]) -> float:
+        """Share of the question's IDF weight found in ``tokens``."""
+        return sum(w for t, w in self.weights.items() if t in tokens) / self.total
+
+
+def sentence_features(
+    index: LoadedIndex,
+    source: str,
+    terms: QuestionTerms,
+    passage_scores: Mapping[int, float],
+) -> tuple[list[tuple[int, int]], npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+    """Feature rows (in :data:`FEATURES` order) for every sentence of one article.
+
+    Args:
+        index: The loaded index.
+        source: The article.
+        terms: The question.
+        passage_scores: Fused score of each found passage (chunk row) of the article,
+            relative to the best passage of the answer (0-1).
+
+    Returns:
+        The sentences' ``(start, end)`` offsets, their features, and whether each may be
+        quoted.
+    """
+    article = index.articles[source]
+    first, last = index.sentence_ranges.get(source, (0, 0))
+    if last > first:
+        spans = [
+            (int(index.sentences.starts[r]), int(index.sentences.ends[r]))
+            for r in range(first, last)
+        ]
+        vectors = np.asarray(index.sentence_vectors[first:last], dtype=np.float32)
+        dense = vectors @ terms.vector.reshape(-1)
+        dense_window = _window_cosines(vectors, terms.vector)
+        quotable = np.asarray(index.sentences.quotable[first:last], dtype=np.bool_)
+    else:  # an index written without sentences: lexical features only
+        spans = split_sentences(article.text)
+        dense = dense_window = np.zeros(len(spans), dtype=np.float32)
+        quotable = np.ones(len(spans), dtype=np.bool_)
+    texts = [article.text[s:e] for s, e in spans]
+    tokens = [token_set(t) for t in texts]
+    question_tokens = frozenset(terms.weights)
+    passage = np.zeros(len(spans), dtype=np.float32)
+    top = np.zeros(len(spans), dtype=np.float32)
+    best_row = max(passage_scores, key=lambda r: passage_scores[r], default=None)
+    for row, score in passage_scores.items():
+        lo = int(index.chunks.first_sentences[row]) - first
+        hi = int(index.chunks.last_sentences[row]) - first
+        if last > first and 0 <= lo < hi <= len(spans):
+            passage[lo:hi] = np.maximum(passage[lo:hi], score)
+            if row == best_row:
+                top[lo:hi] = 1.0
+    features = np.zeros((len(spans), len(FEATURES)), dtype=np.float32)
+    asked = FEATURES.index(_ASKED[terms.kind]) if terms.kind in _ASKED else None
+    for i, text in enumerate(texts):
+        window = tokens[i].union(*tokens[max(0, i - 1) : i + 2])
+        row = features[i]
+        row[0] = dense[i]
+        row[1] = dense_window[i]
+        row[2] = terms.share(tokens[i])
+        row[3] = terms.share(window)
+        row[4] = terms.share(tokens[i - 1]) if i else 0.0
+        row[5] = passage[i]
+        row[6] = top[i]
+        if asked is not None:
+            row[asked] = float(carries_new(text, terms.text, terms.kind))
+        row[-3] = 1.0 - len(tokens[i] & question_tokens) / len(tokens[i]) if tokens[i] else 0.0
+        row[-2] = float(bool(_CONTINUES.match(text)))
+        row[-1] = float(i < LEDE_SENTENCES)
+    return spans, features, quotable
+
+
+def _window_cosines(
+    vectors: npt.NDArray[np.float32], question: Vectors
+) -> npt.NDArray[np.float32]:
+    """Cosine of the question with each sentence read with half of each neighbour."""
+    window = vectors.copy()
+    window[1:] += 0.5 * vectors[:-1]
+    window[:-1] += 0.5 * vectors[1:]
+    norms = np.linalg.norm(window, axis=1)
+    norms[norms == 0] = 1.0
+    return np.asarray((window @ question.reshape(-1)) / norms, dtype=np.float32)
+
+
+def score_sentences(
+    features: npt.NDArray[np.float32], weights: Mapping[str, float] = WEIGHTS
+) -> npt.NDArray[np.float32]:
+    """The linear score of each feature row."""
+    vector = np.array([weights[name] for name in FEATURES], dtype=np.float32)
+    return np.asarray(features @ vector, dtype=np.float32)
 
 
 def choose_key_sentence(
-    text: str,
-    spans: Sequence[tuple[int, int]],
-    *,
     index: LoadedIndex,
-    question: str,
-    question_vector: Vectors,
-    meaning: MeaningBudget,
-) -> tuple[int, int]:
-    """The sentence that best answers the question.
+    source: str,
+    terms: QuestionTerms,
+    passage_scores: Mapping[int, float],
+    *,
+    fallback: tuple[int, int],
+    max_chars: int = 600,
+) -> KeySentence:
+    """The article's sentence that best answers the question (``fallback`` if none may be).
 
-    Shared rare terms decide when one sentence clearly leads; otherwise the closest
-    contenders (at most ``SENTENCE_CONTENDERS``, or ``SENTENCE_CONTENDERS_WITHOUT_TERMS`` when
-    no sentence shares a term) are compared by meaning as well, while ``meaning`` allows it;
-    after that the lexical leader wins. Two contenders picked as well as four on both
-    question sets, at half the embedding cost.
+    Args:
+        index: The loaded index.
+        source: The article.
+        terms: The question.
+        passage_scores: Fused scores of the article's found passages (0-1).
+        fallback: Offsets to use when no sentence may be quoted.
+        max_chars: The longest excerpt window.
     """
-    if len(spans) == 1:
-        return spans[0]
-    weights = {t: index.lexical.idf(t) for t in set(tokenize(question))}
-    total = sum(weights.values()) or 1.0
-    lexical = [
-        sum(w for t, w in weights.items() if t in token_set(text[s:e])) / total for s, e in spans
+    spans, features, quotable = sentence_features(index, source, terms, passage_scores)
+    if not spans:
+        return KeySentence(*fallback, score=float("-inf"))
+    scores = score_sentences(features)
+    scores = np.where(quotable, scores, -np.inf)
+    best = int(np.argmax(scores))
+    if not np.isfinite(scores[best]):
+        return KeySentence(*fallback, score=float("-inf"))
+    window = _passage_around(index, source, spans[best], passage_scores)
+    if window is None:
+        first, last = likeliest_window(spans, scores, best, max_chars=max_chars)
+        window = (spans[first][0], spans[last][1])
+    return KeySentence(spans[best][0], spans[best][1], float(scores[best]), window)
+
+
+def _passage_around(
+    index: LoadedIndex, source: str, span: tuple[int, int], passage_scores: Mapping[int, float]
+) -> tuple[int, int] | None:
+    """The best-scoring found passage of the article that holds ``span``, or None."""
+    holding = [
+        (score, row)
+        for row, score in passage_scores.items()
+        if int(index.chunks.starts[row]) <= span[0] and span[1] <= int(index.chunks.ends[row])
     ]
-    ranked = sorted(range(len(spans)), key=lambda i: -lexical[i])
-    best = lexical[ranked[0]]
-    contenders = [i for i in ranked if lexical[i] >= CONTENDER_RELATIVE * best]
-    if len(contenders) == 1 and best >= CLEAR_LEXICAL_SHARE:
-        return spans[contenders[0]]
-    if len(contenders) == 1:  # it leads, but on too few terms to trust: let meaning judge
-        contenders = ranked
-    if best > 0:
-        contenders = contenders[:SENTENCE_CONTENDERS]
-    else:  # no shared terms: meaning alone decides, so give it more sentences
-        contenders = ranked[:SENTENCE_CONTENDERS_WITHOUT_TERMS]
-    if not meaning.available:
-        return spans[contenders[0]]
-    vectors = meaning.embed([text[spans[i][0] : spans[i][1]] for i in contenders])
-    cosines = vectors @ question_vector.reshape(-1)
-    scores = [
-        SENTENCE_DENSE_WEIGHT * float(c) + (1 - SENTENCE_DENSE_WEIGHT) * lexical[i]
-        for i, c in zip(contenders, cosines, strict=True)
-    ]
-    return spans[contenders[int(np.argmax(scores))]]
+    if not holding:
+        return None
+    _, row = max(holding)
+    return int(index.chunks.starts[row]), int(index.chunks.ends[row])
+
+
+def likeliest_window(
+    spans: Sequence[tuple[int, int]],
+    scores: npt.NDArray[np.float32],
+    key: int,
+    *,
+    max_chars: int,
+) -> tuple[int, int]:
+    """The run of sentences around ``key``, at most ``max_chars`` long, most likely to answer.
+
+    The scores are read as a softmax over the article's sentences (the model was fitted that
+    way), so the window that holds the most probability is the excerpt most likely to contain
+    the answer, even when the key sentence is not the one.
+
+    Returns:
+        The first and last sentence index of the window (both inclusive).
+    """
+    finite = np.where(np.isfinite(scores), scores, -np.inf)
+    weights = np.exp(finite - finite[key])
+    best = (key, key)
+    best_mass = -1.0
+    for first in range(key, -1, -1):
+        if spans[key][1] - spans[first][0] > max_chars:
+            break
+        last = key
+        while last + 1 < len(spans) and spans[last + 1][1] - spans[first][0] <= max_chars:
+            last += 1
+        mass = float(weights[first : last + 1].sum())
+        if mass > best_mass:
+            best, best_mass = (first, last), mass
+    return best
+
+
+def passage_scores_of(
+    source: str, hits: Sequence[tuple[int, str, float]], best: float
+) -> dict[int, float]:
+    """``{chunk row: score / best}`` for the found passages of one article."""
+    scale = best if best > 0 else 1.0
+    return {row: score / scale for row, hit_source, score in hits if hit_source == source}

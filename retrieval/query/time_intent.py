@@ -1,4 +1,11 @@
-"""Time words in questions ("latest", "in 2023", "this year") turned into a date intent."""
+"""Time words in questions ("latest", "in 2023", "news from 2023") turned into a date intent.
+
+A year usually says when something happened, and articles report it later: "Which country left
+the talks in 2022?" is answered by a 2025 article that says so. Such a year is evidence (it
+favours passages that mention it and articles published in it) and never hides an answer.
+Only a question about the reporting itself ("news from 2023", "articles published last year",
+"what was reported this year") restricts the answer to articles published in the period.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +27,14 @@ _BEFORE_YEAR = re.compile(rf"\b(?:before|until|prior to)\s+{_YEAR}\b", re.IGNORE
 _BARE_YEAR = re.compile(rf"(?<![\d/.-]){_YEAR}(?![\d/.-])")
 _THIS_YEAR = re.compile(r"\bthis year\b", re.IGNORECASE)
 _LAST_YEAR = re.compile(r"\blast year\b", re.IGNORECASE)
+_REPORTING = re.compile(
+    r"\b(news|articles?|reports?|reporting|stories|story|coverage|headlines?|press)\s+"
+    r"(from|in|of|during|since|before|published|dated|this|last)\b|"
+    r"\b(published|reported|written|posted|dated|covered)\s+(in|during|since|before|this|last|"
+    r"from)\b|\bwhat (was|were) (reported|written|published|said)\b",
+    re.IGNORECASE,
+)
+_ANY_YEAR = re.compile(rf"(?<![\d/.$£€-]){_YEAR}(?![\d/.-]|\s*(?:%|per ?cent|bn|m\b))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +43,16 @@ class TimeIntent:
 
     Attributes:
         prefer_recent: Rank relevant articles newest first ("latest", "most recent").
-        period: The publication period the question names, or None.
+        period: The period the question names, or None.
+        restrict: Only articles published in ``period`` may be cited (the question asks about
+            reporting from it); otherwise the period is evidence.
+        years: Every year the question names.
     """
 
     prefer_recent: bool = False
     period: Period | None = None
+    restrict: bool = False
+    years: tuple[int, ...] = ()
 
     @property
     def start(self) -> date | None:
@@ -61,15 +81,19 @@ def _year(year: int) -> Period:
 def parse_time_intent(question: str, *, today: date) -> TimeIntent:
     """Read the time intent of a question; ``today`` resolves "this year" and "last year"."""
     prefer_recent = bool(_RECENT.search(question))
+    years = tuple(int(m.group(1)) for m in _ANY_YEAR.finditer(question))
+    reporting = bool(_REPORTING.search(question))
     if _THIS_YEAR.search(question):
-        return TimeIntent(prefer_recent, _year(today.year))
+        return TimeIntent(prefer_recent, _year(today.year), True, years)
     if _LAST_YEAR.search(question):
-        return TimeIntent(False, _year(today.year - 1))
+        return TimeIntent(False, _year(today.year - 1), True, years)
     if match := _SINCE_YEAR.search(question):
-        return TimeIntent(prefer_recent, Period(date(int(match.group(1)), 1, 1), None))
+        since = Period(date(int(match.group(1)), 1, 1), None)
+        return TimeIntent(prefer_recent, since, True, years)
     if match := _BEFORE_YEAR.search(question):
-        return TimeIntent(prefer_recent, Period(None, date(int(match.group(1)) - 1, 12, 31)))
+        before = Period(None, date(int(match.group(1)) - 1, 12, 31))
+        return TimeIntent(prefer_recent, before, True, years)
     match = _IN_YEAR.search(question) or _BARE_YEAR.search(question)
     if match:
-        return TimeIntent(prefer_recent, _year(int(match.group(1))))
-    return TimeIntent(prefer_recent=prefer_recent)
+        return TimeIntent(prefer_recent, _year(int(match.group(1))), reporting, years)
+    return TimeIntent(prefer_recent=prefer_recent, years=years)

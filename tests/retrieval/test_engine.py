@@ -155,3 +155,29 @@ def test_removing_every_article_leaves_an_empty_working_index(
     answer = reopened.answer("Who received rings from Putin?")
     assert not answer.answered
     assert answer.refusal is Refusal.NOT_COVERED
+
+
+def test_answers_from_many_threads_at_once(seed_index_copy: Path, embedder: Embedder) -> None:
+    engine = Engine.open(seed_index_copy, embedder=embedder)
+    questions = [
+        "Who put Putin's ring on his finger?",
+        "Why did Aliyev skip the St. Petersburg meeting?",
+        "What did Putin say about Gaza?",
+        "Where was the 2023 CIS summit?",
+    ]
+    errors: list[BaseException] = []
+
+    def work(offset: int) -> None:
+        try:
+            for round_ in range(6):
+                answer = engine.answer(questions[(offset + round_) % len(questions)])
+                assert answer.answered
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[0]
