@@ -22,6 +22,7 @@ from retrieval.query.mentions import (
 
 __all__ = [
     "AUXILIARIES",
+    "PERSONAL",
     "SINGULAR_PERSONAL",
     "TIME_ONLY",
     "Reading",
@@ -46,7 +47,8 @@ TIME_ONLY = re.compile(
 
 _CONNECTIVES = word_set("and but also so then plus or ok okay")
 _SWITCHES = ("what about", "how about", "what of")
-_PERSONAL = SINGULAR_PERSONAL | word_set("hers they them their theirs himself herself themselves")
+PERSONAL = SINGULAR_PERSONAL | word_set("hers they them their theirs himself herself themselves")
+"""Pronouns that stand for people named before."""
 _POINTING = word_set("it its itself that this these those there the such same else former latter")
 
 
@@ -92,7 +94,7 @@ def read_question(question: str) -> Reading:
 def refers_back(body: str) -> bool:
     """Whether a question without an opening connective depends on what came before."""
     lowered = [w.lower for w in words(body)]
-    if any(w in _PERSONAL for w in lowered) or TIME_ONLY.match(body):
+    if any(w in PERSONAL for w in lowered) or TIME_ONLY.match(body):
         return True
     if names(body, opening=True) or years(body):
         return False

@@ -18,12 +18,20 @@ from dataclasses import dataclass
 
 from retrieval.query.ellipsis import (
     AUXILIARIES,
+    PERSONAL,
     SINGULAR_PERSONAL,
     TIME_ONLY,
     is_fragment,
     read_question,
 )
-from retrieval.query.mentions import QUESTION_WORDS, content_words, names, word_set, words
+from retrieval.query.mentions import (
+    QUESTION_WORDS,
+    content_words,
+    names,
+    word_set,
+    words,
+    years,
+)
 from retrieval.records import Answer
 from retrieval.text.tokens import token_set, tokenize
 
@@ -38,6 +46,12 @@ CONTEXT_WORDS_SUBSTANTIAL = 4
 would drown what it asks."""
 
 _PLACE_WORDS = word_set("in at on from to into near across the of")
+# Time words other than years: a question with them keeps its own time, not the last one's.
+_OWN_TIME = re.compile(
+    r"\b(?:this|last|next) year\b|\b(?:latest|newest|recent|recently|now|today)\b", re.I
+)
+# Pronouns that point at someone outside the question (reflexives point inside it).
+_POINTING_PERSONAL = PERSONAL - word_set("himself herself themselves")
 _TIME = re.compile(
     r"\b(?:(?:in|during|of|from|for|since|after|before|until)\s+(?:the\s+year\s+)?)?"
     r"(?:19|20)\d\d\b|\b(?:this|last|next)\s+year\b",
@@ -95,11 +109,16 @@ def rewrite_followup(question: str, previous: Sequence[Turn]) -> str | None:
             return _with_context(swapped, carried)
         rewritten = _sentence(reading.shown)
     else:
-        rewritten = _sentence(_replace_person(reading.shown, core))
-    # A question with substance of its own gets less context, and none from the answer:
-    # more would drown what it asks.
+        person = _person(core, last.answer)
+        shown = reading.shown if person is None else _replace_person(reading.shown, person)
+        rewritten = _sentence(shown)
+    # A question with substance of its own gets less context, and none from the answer
+    # unless a pronoun still points at it: more would drown what it asks.
     substantial = bool(names(rewritten, opening=True)) or len(content_words(rewritten)) >= 2
-    context = _context(core, carried, last.answer if not substantial else None)
+    pointing = any(w.lower in _POINTING_PERSONAL for w in words(rewritten))
+    context = _context(core, carried, last.answer if pointing or not substantial else None)
+    if not years(rewritten) and not _OWN_TIME.search(rewritten):
+        context = [*years(core), *context]
     budget = CONTEXT_WORDS_SUBSTANTIAL if substantial else CONTEXT_WORDS
     return _with_context(rewritten, context, budget=budget)
 
@@ -157,13 +176,21 @@ def _only_names(text: str) -> bool:
     return bool(found) and sum(len(m.text.split()) for m in found) == len(text.split())
 
 
-def _replace_person(body: str, core: str) -> str:
-    """``body`` with its first "he", "she", "him", "his" or "her" replaced by the one person
-    the previous question named; unchanged when it named none or several."""
+def _person(core: str, answer: Answer) -> str | None:
+    """The person "he" or "her" stands for: the one the previous question named, or when it
+    asked who ("who refused?"), the first its answer's key sentence names."""
     people = _people(core)
-    if len(people) != 1:
-        return body
-    person = people[0]
+    if len(people) == 1:
+        return people[0]
+    asked_who = read_question(core).body.lower().startswith(("who ", "whom ", "whose "))
+    if people or not asked_who or not answer.answered:
+        return None
+    named = _people(answer.citations[0].key_sentence)
+    return named[0] if named else None
+
+
+def _replace_person(body: str, person: str) -> str:
+    """``body`` with its first "he", "she", "him", "his" or "her" replaced by ``person``."""
     items = words(body)
     for index, word in enumerate(items):
         if word.lower not in SINGULAR_PERSONAL:
@@ -180,20 +207,19 @@ def _replace_person(body: str, core: str) -> str:
     return body
 
 
-def _people(core: str) -> list[str]:
-    """Names in ``core`` that may be people: not after "the" or a place preposition, and not
-    an adjective of nationality before a noun ("Russian peacekeepers")."""
+def _people(text: str) -> list[str]:
+    """Names in ``text`` that may be people: not after "the" or a place preposition, not an
+    acronym, and not an adjective of nationality or a possessor before a noun ("Russian
+    peacekeepers", "Armenia's leader": the noun is who is meant)."""
     found: list[str] = []
-    items = words(core)
-    for mention in names(core):
+    items = words(text)
+    for mention in names(text):
         if mention.after in _PLACE_WORDS or mention.text.isupper():
             continue
         following = next((w for w in items if w.start >= mention.end), None)
-        if (
-            mention.text.endswith(("ian", "ese", "ish"))
-            and following is not None
-            and not following.capitalised
-        ):
+        before_noun = following is not None and not following.capitalised
+        possessor = text[mention.end - 2 : mention.end] in ("'s", "’s")
+        if before_noun and (possessor or mention.text.endswith(("ian", "ese", "ish"))):
             continue
         if mention.text not in found:
             found.append(mention.text)

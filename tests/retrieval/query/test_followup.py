@@ -176,3 +176,23 @@ def test_continue_conversation_extends_followups_and_restarts_on_new_questions()
     for _ in range(MAX_TURNS + 2):
         turns = continue_conversation(turns, followup)
     assert len(turns) == MAX_TURNS
+
+
+def test_after_a_who_question_a_pronoun_is_the_person_the_answer_named() -> None:
+    previous = _after(
+        "Who vetoed the harbour budget?",
+        "In May, Bergen's mayor Astrid Holm vetoed the budget.",
+    )
+    understood = rewrite_followup("why did she do it?", previous)
+    assert understood is not None
+    assert understood.startswith("Why did Astrid Holm do it?")
+
+
+def test_the_year_of_the_conversation_carries_over() -> None:
+    previous = _after("Who chaired the water summit in 2016?", "Ana Ruiz chaired it.")
+    understood = rewrite_followup("who attended?", previous)
+    assert understood is not None
+    assert "2016" in understood
+    own_time = rewrite_followup("who attended the latest one?", previous)
+    assert own_time is not None
+    assert "2016" not in own_time
