@@ -153,8 +153,8 @@ def _swap_thing(core: str, fragment: str) -> str | None:
     a thing in the place of what a "how many" or "which" question asked about; None when
     there is no such place."""
     thing = re.sub(r"^(?:the|a|an)\s+", "", fragment, flags=re.IGNORECASE)
-    if thing.lower().split(" ")[0] in QUESTION_WORDS:
-        return None
+    if thing.lower().split(" ")[0] in QUESTION_WORDS or not content_words(thing):
+        return None  # "why there?", "and?", "what about it?": nothing to put in its place
     if _only_names(thing):
         # A name after "the" describes something else ("the Bishkek summit"): not its place.
         slots = [m for m in names(core) if m.after != "the"]

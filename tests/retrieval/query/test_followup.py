@@ -90,6 +90,15 @@ def test_a_new_thing_takes_the_place_of_what_was_counted() -> None:
     )
 
 
+@pytest.mark.parametrize("question", ["and?", "what about it?", "tell me more", "so?"])
+def test_a_fragment_with_nothing_to_swap_in_keeps_the_question_whole(question: str) -> None:
+    previous = _after("How many wolves were released in Yellowstone?", "Officials released 14.")
+    understood = rewrite_followup(question, previous)
+    assert understood is not None
+    assert "How many" not in understood
+    assert "(Yellowstone" in understood
+
+
 def test_a_pronoun_becomes_the_person_the_question_named() -> None:
     understood = rewrite_followup("How did she injure her back?", SINGER)
     assert understood is not None
