@@ -116,7 +116,7 @@ def rewrite_followup(question: str, previous: Sequence[Turn]) -> str | None:
     # unless a pronoun still points at it: more would drown what it asks.
     substantial = bool(names(rewritten, opening=True)) or len(content_words(rewritten)) >= 2
     pointing = any(w.lower in _POINTING_PERSONAL for w in words(rewritten))
-    context = _context(core, carried, last.answer if pointing or not substantial else None)
+    context = _context(core, carried, last.answer, answer_names=pointing or not substantial)
     if not years(rewritten) and not _OWN_TIME.search(rewritten):
         context = [*years(core), *context]
     budget = CONTEXT_WORDS_SUBSTANTIAL if substantial else CONTEXT_WORDS
@@ -234,18 +234,21 @@ def _answer_names(answer: Answer) -> list[str]:
     return [m.text for m in names(first.key_sentence)] + [m.text for m in names(first.title)]
 
 
-def _context(core: str, carried: Sequence[str], answer: Answer | None) -> list[str]:
+def _context(
+    core: str, carried: Sequence[str], answer: Answer, *, answer_names: bool
+) -> list[str]:
     """What a follow-up may lack, most telling first: the previous question's names, the
     context it carried itself, its topic words that its answer's first excerpt shares (all
-    of them when it was refused), then the names in ``answer``'s key sentence and title."""
+    of them when it was refused), then (with ``answer_names``) the names in the answer's key
+    sentence and title."""
     found = [m.text for m in names(core)]
     named = {word.lower for mention in found for word in words(mention)}
     topic = [w for w in content_words(core) if w not in named]
-    if answer is not None and answer.answered:
+    if answer.answered:
         first = answer.citations[0]
         shared = token_set(f"{first.excerpt} {first.title}")
         topic = [w for w in topic if set(tokenize(w)) <= shared]
-    return [*found, *carried, *topic, *(_answer_names(answer) if answer is not None else ())]
+    return [*found, *carried, *topic, *(_answer_names(answer) if answer_names else ())]
 
 
 def _with_context(question: str, context: Sequence[str], *, budget: int = CONTEXT_WORDS) -> str:
@@ -253,7 +256,9 @@ def _with_context(question: str, context: Sequence[str], *, budget: int = CONTEX
     chosen: list[str] = []
     count = 0
     for phrase in context:
-        if _contains(question, phrase) or any(_contains(c, phrase) for c in chosen):
+        if _contains(question, phrase) or any(
+            _contains(c, phrase) or _contains(phrase, c) for c in chosen
+        ):
             continue
         size = len(phrase.split())
         if count + size > budget:
