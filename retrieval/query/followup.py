@@ -108,15 +108,24 @@ def rewrite_followup(question: str, previous: Sequence[Turn]) -> str | None:
         if swapped is not None:
             return _with_context(swapped, carried)
         rewritten = _sentence(reading.shown)
+        person = None
     else:
         person = _person(core, last.answer)
         shown = reading.shown if person is None else _replace_person(reading.shown, person)
         rewritten = _sentence(shown)
-    # A question with substance of its own gets less context, and none from the answer
-    # unless a pronoun still points at it: more would drown what it asks.
-    substantial = bool(names(rewritten, opening=True)) or len(content_words(rewritten)) >= 2
-    pointing = any(w.lower in _POINTING_PERSONAL for w in words(rewritten))
-    context = _context(core, carried, last.answer, answer_names=pointing or not substantial)
+    # A question with substance of its own gets less context: none from the answer unless a
+    # pronoun still points at it, and only names when it names something itself. More would
+    # drown what it asks.
+    named = bool(names(rewritten, opening=True))
+    substantial = named or len(content_words(rewritten)) >= 2
+    pointing = person is None and any(w.lower in _POINTING_PERSONAL for w in words(rewritten))
+    context = _context(
+        core,
+        carried,
+        last.answer,
+        answer_names=pointing or not substantial,
+        topic=not named,
+    )
     if not years(rewritten) and not _OWN_TIME.search(rewritten):
         context = [*years(core), *context]
     budget = CONTEXT_WORDS_SUBSTANTIAL if substantial else CONTEXT_WORDS
@@ -235,20 +244,23 @@ def _answer_names(answer: Answer) -> list[str]:
 
 
 def _context(
-    core: str, carried: Sequence[str], answer: Answer, *, answer_names: bool
+    core: str, carried: Sequence[str], answer: Answer, *, answer_names: bool, topic: bool
 ) -> list[str]:
     """What a follow-up may lack, most telling first: the previous question's names, the
-    context it carried itself, its topic words that its answer's first excerpt shares (all
-    of them when it was refused), then (with ``answer_names``) the names in the answer's key
-    sentence and title."""
+    context it carried itself, (with ``topic``) its topic words that its answer's first
+    excerpt shares (all of them when it was refused), then (with ``answer_names``) the names
+    in the answer's key sentence and title."""
     found = [m.text for m in names(core)]
+    if not topic:
+        carried_names = [c for c in carried if c[:1].isupper() or c[:1].isdigit()]
+        return [*found, *carried_names, *(_answer_names(answer) if answer_names else ())]
     named = {word.lower for mention in found for word in words(mention)}
-    topic = [w for w in content_words(core) if w not in named]
+    topic_words = [w for w in content_words(core) if w not in named]
     if answer.answered:
         first = answer.citations[0]
         shared = token_set(f"{first.excerpt} {first.title}")
-        topic = [w for w in topic if set(tokenize(w)) <= shared]
-    return [*found, *carried, *topic, *(_answer_names(answer) if answer_names else ())]
+        topic_words = [w for w in topic_words if set(tokenize(w)) <= shared]
+    return [*found, *carried, *topic_words, *(_answer_names(answer) if answer_names else ())]
 
 
 def _with_context(question: str, context: Sequence[str], *, budget: int = CONTEXT_WORDS) -> str:
@@ -256,7 +268,8 @@ def _with_context(question: str, context: Sequence[str], *, budget: int = CONTEX
     chosen: list[str] = []
     count = 0
     for phrase in context:
-        if _contains(question, phrase) or any(
+        # "Vladimir Putin" adds nothing to a question about "Putin": same surname, same man.
+        if _contains(question, phrase.split()[-1]) or any(
             _contains(c, phrase) or _contains(phrase, c) for c in chosen
         ):
             continue
