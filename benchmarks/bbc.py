@@ -6,7 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
-from benchmarks.results import CACHE_DIR, DATA_DIR, ROOT
+from benchmarks import data_dir
+from benchmarks.results import CACHE_DIR, ROOT
 from bot.view import describe_ingest
 from retrieval import Embedder, Engine
 from retrieval.errors import RetrievalError
@@ -15,7 +16,7 @@ from retrieval.index.loader import load_index
 from retrieval.ingest.load import load_articles
 from retrieval.records import Article
 
-BBC = DATA_DIR / "bbc"
+BBC = data_dir.dataset_dir(data_dir.BBC)
 BBC_QUESTIONS = ROOT / "benchmarks" / "data" / "bbc_questions.jsonl"
 QUICK_EVERY = 8
 
@@ -33,6 +34,7 @@ def quick_corpus(cache_dir: Path = CACHE_DIR) -> Path:
     target = cache_dir / "bbc-quick-corpus"
     if target.is_dir():
         return target
+    data_dir.require(data_dir.BBC)
     wanted: set[str] = set()
     for line in BBC_QUESTIONS.read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -63,10 +65,10 @@ def bbc_index(
     """
     name = "bbc-quick-index" if quick else "bbc-index"
     target = cache_dir / f"{name}-{embedder.model_hash[:12]}"
-    corpus = quick_corpus(cache_dir) if quick else BBC
     minimum = 200 if quick else 2000
     how = "cached"
     if not _usable(target, embedder, minimum):
+        corpus = quick_corpus(cache_dir) if quick else data_dir.require(data_dir.BBC)
         # Rebuild in place: the embedding cache beside the index survives a format change,
         # so only text never embedded before is embedded again.
         report = Engine(target, embedder=embedder).ingest(
