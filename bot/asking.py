@@ -2,8 +2,15 @@
 
 Every chat front end hands each question here as an ``Asked`` (the text, who asked, where, and
 which of the bot's messages it replies to) and draws the ``Outcome`` in its own way. This is
-the one place where follow-up questions ("and in 2023?" in reply to an answer) will get the
-context of the answer they reply to.
+the one place where follow-up questions ("and in 2023?") get the context of the conversation
+they continue (``bot.conversation``). A front end's part, Telegram's and Discord's alike:
+
+1. ``outcome = await ask(services, Asked(text, user_id, chat_id, reply_to=...))``, where
+   ``reply_to`` is the id of the bot's own message the question replies to, else None;
+2. draw ``outcome`` (``answer_view`` shows "Following up on: ..." for a follow-up);
+3. ``answer_sent(services, outcome, chat_id, ids)`` with the ids of the messages that carry
+   the answer, so that a reply to any of them continues this conversation;
+4. for a "start over" command (``/new``): ``start_over(services, chat_id, user_id)``.
 """
 
 from __future__ import annotations
@@ -11,14 +18,22 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from bot.answer_store import StoredAnswer
 from bot.services import Services
-from retrieval import Answer, RetrievalError, clean_question
+from retrieval import Answer, RetrievalError, Turn, clean_question, continue_conversation
 
-__all__ = ["ANSWER_TOP_K", "Asked", "Outcome", "Result", "ask"]
+__all__ = [
+    "ANSWER_TOP_K",
+    "Asked",
+    "Outcome",
+    "Result",
+    "answer_sent",
+    "ask",
+    "start_over",
+]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,6 +86,8 @@ class Outcome:
         retry_after: Seconds until the user may ask again (``THROTTLED``).
         warn: The first refusal of a burst (``THROTTLED``): tell the user once, then stay
             quiet, except where the platform requires a response.
+        conversation: The conversation this answer ends, oldest turn first (``ANSWERED``
+            only): pass the outcome to :func:`answer_sent` once the answer is sent.
     """
 
     result: Result
@@ -79,6 +96,7 @@ class Outcome:
     truncated: bool = False
     retry_after: float = 0.0
     warn: bool = False
+    conversation: tuple[Turn, ...] = ()
 
 
 async def ask(
@@ -108,11 +126,14 @@ async def ask(
         return Outcome(Result.EMPTY)
 
     services.counters["questions"] += 1
+    conversations = services.conversations
+    previous = conversations.context(asked.chat_id, asked.user_id, reply_to=asked.reply_to)
     if asked.answer_key is not None:
-        # Where a follow-up will get its context: the stored question and answer of the key.
+        # The conversation comes from the replied message's id (``answer_sent``); the key
+        # only says which stored answer it was.
         _LOGGER.debug("a follow-up to answer %s in chat %s", asked.answer_key, asked.chat_id)
     work = asyncio.ensure_future(
-        asyncio.to_thread(services.engine.answer, question.text, top_k=top_k)
+        asyncio.to_thread(services.engine.answer, question.text, top_k=top_k, previous=previous)
     )
     if on_slow is not None:
         wait = services.typing_after if slow_after is None else slow_after
@@ -127,14 +148,42 @@ async def ask(
         return Outcome(Result.UNAVAILABLE)
 
     services.counters["answered" if answer.answered else "not_found"] += 1
+    if answer.understood_as is not None:
+        services.counters["followups"] += 1
+    turns = continue_conversation(previous, answer)
+    conversations.remember(asked.chat_id, asked.user_id, turns)
     key = None
     if answer.answered and answer.citations:
         stored = StoredAnswer(
-            question=question.text,
+            # A follow-up is stored as understood, so that a button press after a restart
+            # answers the same question without the conversation.
+            question=answer.understood_as or question.text,
             user_id=asked.user_id,
             chat_id=asked.chat_id,
             top_k=top_k,
             truncated=question.truncated,
         )
         key = services.answers.put(stored, answer)
-    return Outcome(Result.ANSWERED, answer=answer, key=key, truncated=question.truncated)
+    return Outcome(
+        Result.ANSWERED,
+        answer=answer,
+        key=key,
+        truncated=question.truncated,
+        conversation=turns,
+    )
+
+
+def answer_sent(
+    services: Services, outcome: Outcome, chat_id: int, message_ids: Iterable[int]
+) -> None:
+    """Tell the conversation memory which messages carry ``outcome``'s answer, so that a
+    reply to any of them (by anyone in the chat) continues its conversation."""
+    services.conversations.answered_by(chat_id, message_ids, outcome.conversation)
+
+
+def start_over(services: Services, chat_id: int, user_id: int) -> None:
+    """Forget ``user_id``'s conversation in ``chat_id``: their next question stands alone.
+
+    Replies to earlier answers still continue those answers' conversations.
+    """
+    services.conversations.forget(chat_id, user_id)

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.answer_store import AnswerStore
+from bot.conversation import Conversations
 from bot.settings import Settings
 from bot.throttle import Throttle
 from retrieval import Engine
@@ -24,6 +25,7 @@ class Services:
             ``asyncio.to_thread``.
         settings: The validated settings.
         answers: Recent answers, for the buttons under them.
+        conversations: Recent conversations per chat and person, for follow-up questions.
         throttle: Per-user limit on questions and button presses.
         inline_throttle: Per-user limit on Telegram inline queries (they arrive while the
             user types).
@@ -38,6 +40,7 @@ class Services:
     engine: Engine
     settings: Settings
     answers: AnswerStore = field(default_factory=AnswerStore)
+    conversations: Conversations = field(default_factory=Conversations)
     throttle: Throttle = field(default_factory=Throttle)
     inline_throttle: Throttle = field(default_factory=lambda: Throttle(capacity=30.0, rate=3.0))
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -17,6 +17,7 @@ from retrieval.errors import (
     RetrievalError,
     UnusableArticleError,
 )
+from retrieval.query.followup import Turn, continue_conversation
 from retrieval.query.question import MAX_QUESTION_CHARS, Question, clean_question
 from retrieval.records import (
     Answer,
@@ -53,8 +54,10 @@ __all__ = [
     "RetrievalError",
     "SkippedFile",
     "SourceRef",
+    "Turn",
     "UnusableArticleError",
     "clean_question",
+    "continue_conversation",
     "default_cache_dir",
     "load_embedder",
 ]

@@ -13,14 +13,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.render import answer_json, print_answer
+from bot.cli.stdin import read_line
 from bot.settings import ConfigError, Settings
 from bot.view import describe_ingest, ingest_report_lines
 
 if TYPE_CHECKING:
-    from retrieval import Engine
+    from retrieval import Engine, Turn
 
 
 def _notify(line: str) -> None:
@@ -192,8 +193,8 @@ def _ask(engine: Engine, args: argparse.Namespace) -> int:
             return 2
         for line in sys.stdin:
             if line.strip():
-                answer = engine.answer(line.rstrip("\n"), top_k=args.top_k)
-                print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+                data = _answer_line(engine, line, args.top_k)
+                print(json.dumps(data, ensure_ascii=False), flush=True)
         return 0
     answer = engine.answer(args.question, top_k=args.top_k)
     if args.json:
@@ -203,12 +204,32 @@ def _ask(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def _answer_line(engine: Engine, line: str, top_k: int) -> dict[str, Any]:
+    """The JSON object for one stdin line; earlier questions are answered first, silently."""
+    from retrieval import continue_conversation  # noqa: PLC0415 - keeps `--help` instant
+
+    try:
+        asked = read_line(line)
+    except ValueError as exc:
+        return {"question": None, "error": str(exc)}
+    turns: tuple[Turn, ...] = ()
+    for earlier in asked.previous:
+        turns = continue_conversation(turns, engine.answer(earlier, top_k=top_k, previous=turns))
+    return answer_json(engine.answer(asked.question, top_k=top_k, previous=turns))
+
+
 def _chat(engine: Engine, *, top_k: int) -> int:
+    from bot.conversation import Conversations  # noqa: PLC0415
+    from retrieval import continue_conversation  # noqa: PLC0415
+
     stats = engine.stats()
     print(
         f"newsbot: {stats.articles} articles, {stats.passages} passages. Ask a question "
-        "(an empty line or Ctrl-D quits)."
+        '(follow-ups such as "and in 2023?" continue the last one; /new starts afresh; '
+        "an empty line or Ctrl-D quits)."
     )
+    # The terminal is one chat with one person: the bots' rules, without chat and user ids.
+    conversations = Conversations()
     while True:
         try:
             question = input("\n? ")
@@ -217,7 +238,14 @@ def _chat(engine: Engine, *, top_k: int) -> int:
             return 0
         if not question.strip():
             return 0
-        print_answer(engine.answer(question, top_k=top_k), sys.stdout)
+        if question.strip() == "/new":
+            conversations.forget(0, 0)
+            print("Starting afresh: your next question stands on its own.")
+            continue
+        previous = conversations.context(0, 0)
+        answer = engine.answer(question, top_k=top_k, previous=previous)
+        conversations.remember(0, 0, continue_conversation(previous, answer))
+        print_answer(answer, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -100,6 +100,7 @@ def _add_handlers(application: NewsbotApplication) -> None:
         "start": commands.start,
         "help": commands.help_command,
         "ask": questions.ask,
+        "new": commands.new_conversation,
         "sources": commands.sources,
         "about": commands.about,
         "reload": commands.reload,

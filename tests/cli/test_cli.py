@@ -82,6 +82,25 @@ def test_ask_json_streams_one_object_per_stdin_line(cli_index: Path) -> None:
     assert MOSCOW_TIMES in links
 
 
+def test_ask_json_answers_object_lines_as_followups_of_their_previous_questions(
+    cli_index: Path,
+) -> None:
+    lines = [
+        "and in 2022?",
+        json.dumps({"question": "and in 2022?", "previous": ["Where was the 2023 summit held?"]}),
+        json.dumps({"question": "and in 2022?", "previous": "not a list"}),
+    ]
+    result = _newsbot("ask", "--json", index=cli_index, stdin="\n".join(lines))
+    assert result.returncode == 0, result.stderr
+    plain, followup, bad = (json.loads(line) for line in result.stdout.splitlines())
+    assert plain["understood_as"] is None
+    assert followup["question"] == "and in 2022?"
+    assert followup["understood_as"] == "Where was the summit held in 2022?"
+    assert followup["note"].startswith("Following up on: Where was the summit held in 2022?")
+    assert followup["citations"][0]["published"].startswith("2022-")
+    assert '"previous"' in bad["error"]
+
+
 def test_ask_without_question_or_json_explains(cli_index: Path) -> None:
     result = _newsbot("ask", index=cli_index)
     assert result.returncode == 2
@@ -93,6 +112,16 @@ def test_chat_answers_until_an_empty_line(cli_index: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Bishkek" in result.stdout
     assert "articles" in result.stdout.splitlines()[0]
+
+
+def test_chat_follows_up_until_new(cli_index: Path) -> None:
+    session = "Where was the 2023 summit held?\nand in 2022?\n/new\nand in 2022?\n\n"
+    result = _newsbot("chat", index=cli_index, stdin=session)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Following up on:") == 1
+    assert "Following up on: Where was the summit held in 2022?" in result.stdout
+    assert "Starting afresh" in result.stdout
+    assert "/new" in result.stdout.splitlines()[0]
 
 
 def test_stats_lists_articles_with_dates_and_links(cli_index: Path) -> None:

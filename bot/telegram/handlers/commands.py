@@ -13,6 +13,8 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot import asking
+from bot.conversation import CONVERSATION_TTL_S
 from bot.settings import ANONYMOUS_ADMIN_ID
 from bot.telegram.callbacks import articles_keyboard
 from bot.telegram.context import BotData
@@ -27,6 +29,7 @@ __all__ = [
     "PUBLIC_COMMANDS",
     "about",
     "help_command",
+    "new_conversation",
     "post_init",
     "reload",
     "sources",
@@ -41,6 +44,7 @@ ARTICLES_PAGE_SIZE = 10
 
 PUBLIC_COMMANDS = (
     BotCommand("ask", "Ask a question about the news"),
+    BotCommand("new", "Start afresh: forget the previous questions"),
     BotCommand("sources", "List the articles I have read"),
     BotCommand("about", "What I am and how many articles I know"),
     BotCommand("help", "How to ask, in private chats, groups and inline"),
@@ -109,12 +113,30 @@ async def help_command(update: Update, context: Context) -> None:
         " to one of my messages.\n"
         f"• In any chat, type <code>@{username} your question</code> and pick an article to"
         " share its excerpt.\n\n"
+        f"<b>Follow-ups</b>: within {CONVERSATION_TTL_S / 60:.0f} minutes, ask on"
+        " (<i>and in 2023?</i>, <i>what did he say about Israel?</i>) or reply to one of my"
+        " answers; I show how I understood the question. /new starts afresh.\n\n"
         "Under an answer: <b>More sources</b> pages through further citations, <b>Shorter</b>"
         " shows only the key sentences, <b>Sources</b> lists the cited articles.\n\n"
         f"Questions longer than {MAX_QUESTION_CHARS:,} characters are cut.\n\n"
         "/sources: the articles I have read\n/about: corpus size and freshness"
     )
     await reply(update, context, text)
+
+
+async def new_conversation(update: Update, context: Context) -> None:
+    """/new: forget the user's previous questions in this chat; the next one stands alone."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    asking.start_over(context.services, message.chat_id, user.id)
+    await reply(
+        update,
+        context,
+        "OK, starting afresh: your next question stands on its own. (A reply to one of my"
+        " earlier answers still follows up on it.)",
+    )
 
 
 async def sources(update: Update, context: Context) -> None:

@@ -79,7 +79,10 @@ async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: s
             outcome.key, view=View.EXCERPTS, page=0, pages=page_count(answer)
         )
     reply_to = message.message_id if in_group else None
-    await send_pieces(context, message.chat_id, pieces, reply_to=reply_to, keyboard=keyboard)
+    sent = await send_pieces(
+        context, message.chat_id, pieces, reply_to=reply_to, keyboard=keyboard
+    )
+    asking.answer_sent(context.services, outcome, message.chat_id, [m.message_id for m in sent])
 
 
 def _answer_key(message: Message | None) -> str | None:
