@@ -352,20 +352,30 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "make_inputs",
     [
-        pytest.param(lambda root: [root / "one", root / "two"], id="same-name-in-two-folders"),
         pytest.param(lambda root: [root / "one" / "a.txt"] * 2, id="same-file-twice"),
-        pytest.param(lambda root: [root / "one" / "a.txt", root / "two"], id="file-and-folder"),
+        pytest.param(lambda root: [root / "one", root / "one" / "a.txt"], id="folder-and-its-file"),
     ],
 )
-def test_duplicate_source_keeps_the_first(
+def test_the_same_file_given_twice_is_read_once(
     tmp_path: Path, make_inputs: Callable[[Path], list[Path]]
 ) -> None:
     write(tmp_path / "one" / "a.txt", "First story.\n")
-    write(tmp_path / "two" / "a.txt", "Second story.\n")
     result = load_articles(make_inputs(tmp_path))
     assert [article.text for article in result.articles] == ["First story."]
     assert len(result.skipped) == 1
-    assert result.skipped[0].reason.startswith("duplicate source 'a.txt'")
+    assert result.skipped[0].reason.startswith("given twice")
+
+
+def test_files_of_the_same_name_in_two_folders_are_two_articles(tmp_path: Path) -> None:
+    write(tmp_path / "one" / "a.txt", "First story.\n")
+    write(tmp_path / "two" / "a.txt", "Second story.\n")
+    result = load_articles([tmp_path / "one", tmp_path / "two"])
+    assert [article.text for article in result.articles] == ["First story.", "Second story."]
+    assert [article.origin for article in result.articles] == [
+        str((tmp_path / "one" / "a.txt").resolve()),
+        str((tmp_path / "two" / "a.txt").resolve()),
+    ]
+    assert not result.skipped
 
 
 @pytest.mark.parametrize("given", [Path("seeds"), "seeds"])
@@ -413,13 +423,15 @@ def test_file_names_that_would_break_the_report_are_skipped(tmp_path: Path) -> N
     assert all("\n" not in skip.path and "rename" in skip.reason for skip in result.skipped)
 
 
-def test_a_second_json_file_of_the_same_name_is_one_duplicate_line(tmp_path: Path) -> None:
+def test_records_of_same_named_json_files_have_distinct_origins(tmp_path: Path) -> None:
     records = json.dumps([{"text": "One."}, {"text": "Two."}])
     write(tmp_path / "one" / "feed.json", records)
     write(tmp_path / "two" / "feed.json", records)
     result = load_articles([tmp_path / "one", tmp_path / "two"])
-    assert [article.source for article in result.articles] == ["feed.json#1", "feed.json#2"]
-    assert [skip.path for skip in result.skipped] == [(tmp_path / "two" / "feed.json").as_posix()]
+    assert [article.source for article in result.articles] == ["feed.json#1", "feed.json#2"] * 2
+    two = (tmp_path / "two" / "feed.json").resolve()
+    assert [article.origin for article in result.articles][2:] == [f"{two}#1", f"{two}#2"]
+    assert not result.skipped
 
 
 def test_lone_surrogates_from_json_escapes_are_dropped(tmp_path: Path) -> None:
