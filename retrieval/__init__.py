@@ -8,6 +8,7 @@ from retrieval.embedding.loader import default_cache_dir, load_embedder
 from retrieval.embedding.protocol import Embedder
 from retrieval.engine import Engine
 from retrieval.errors import (
+    BackupError,
     IndexCorruptError,
     IndexLockedError,
     IndexMismatchError,
@@ -17,6 +18,7 @@ from retrieval.errors import (
     RetrievalError,
     UnusableArticleError,
 )
+from retrieval.index.backup import Backup
 from retrieval.query.question import MAX_QUESTION_CHARS, Question, clean_question
 from retrieval.records import (
     Answer,
@@ -25,8 +27,10 @@ from retrieval.records import (
     Citation,
     IndexStats,
     IngestReport,
+    Inventory,
     Period,
     Refusal,
+    RepairReport,
     SkippedFile,
     SourceRef,
 )
@@ -36,6 +40,8 @@ __all__ = [
     "Answer",
     "Article",
     "ArticleInfo",
+    "Backup",
+    "BackupError",
     "Citation",
     "Embedder",
     "Engine",
@@ -46,10 +52,12 @@ __all__ = [
     "IndexStats",
     "IngestError",
     "IngestReport",
+    "Inventory",
     "ModelError",
     "Period",
     "Question",
     "Refusal",
+    "RepairReport",
     "RetrievalError",
     "SkippedFile",
     "SourceRef",
