@@ -61,7 +61,9 @@ def test_ask_json_streams_one_object_per_stdin_line(cli_index: Path) -> None:
     result = _newsbot("ask", "--json", "--top-k", "2", index=cli_index, stdin="\n".join(questions))
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["question"] for line in lines] == [q for q in questions if q]
+    # Line N answers line N: the blank line gets an error object of its own.
+    assert [line["question"] for line in lines] == questions
+    assert lines[2]["error"] == "empty_question" and not lines[2]["answered"]
     assert lines[0]["answered"] and not lines[1]["answered"]
     assert all(len(line["citations"]) <= 2 for line in lines)
     first = lines[0]["citations"][0]
@@ -85,14 +87,23 @@ def test_ask_json_streams_one_object_per_stdin_line(cli_index: Path) -> None:
 def test_ask_without_question_or_json_explains(cli_index: Path) -> None:
     result = _newsbot("ask", index=cli_index)
     assert result.returncode == 2
-    assert "--json" in result.stdout
+    assert "--json" in result.stderr
 
 
-def test_chat_answers_until_an_empty_line(cli_index: Path) -> None:
-    result = _newsbot("chat", index=cli_index, stdin="Where was the 2023 summit held?\n\n")
+def test_chat_skips_blank_lines_and_leaves_on_quit(cli_index: Path) -> None:
+    stdin = "Where was the 2023 summit held?\n   \n\nquit\nWho put Putin's ring on?\n"
+    result = _newsbot("chat", index=cli_index, stdin=stdin)
     assert result.returncode == 0, result.stderr
     assert "Bishkek" in result.stdout
+    assert "Lukashenko" not in result.stdout  # asked after `quit`
     assert "articles" in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("word", ["exit", ":q", "QUIT"])
+def test_chat_leaves_on_each_quit_word(cli_index: Path, word: str) -> None:
+    result = _newsbot("chat", index=cli_index, stdin=f"{word}\nWhere was the 2023 summit?\n")
+    assert result.returncode == 0, result.stderr
+    assert "Bishkek" not in result.stdout
 
 
 def test_stats_lists_articles_with_dates_and_links(cli_index: Path) -> None:
@@ -125,7 +136,7 @@ def test_ingest_remove_and_report(tmp_path: Path, seed_index_dir: Path) -> None:
     assert "broken.json" in result.stdout
     removed = _newsbot("remove", "story.md", index=index)
     assert removed.returncode == 0, removed.stderr
-    assert "Removed story.md" in removed.stdout
+    assert "Removed 1 article: story.md" in removed.stdout
     missing = _newsbot("remove", "nope.txt", index=index)
     assert missing.returncode == 1
     assert "newsbot stats" in missing.stderr
@@ -140,7 +151,7 @@ def test_a_corrupt_index_gives_a_clear_error_not_a_traceback(
     (live / "vectors.faiss").write_bytes(b"broken")
     result = _newsbot("ask", "Putin", index=index)
     assert result.returncode == 2
-    assert "newsbot ingest --rebuild" in result.stderr
+    assert f"newsbot repair --index-dir {index}" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -353,7 +353,9 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     "make_inputs",
     [
         pytest.param(lambda root: [root / "one" / "a.txt"] * 2, id="same-file-twice"),
-        pytest.param(lambda root: [root / "one", root / "one" / "a.txt"], id="folder-and-its-file"),
+        pytest.param(
+            lambda root: [root / "one", root / "one" / "a.txt"], id="folder-and-its-file"
+        ),
     ],
 )
 def test_the_same_file_given_twice_is_read_once(
