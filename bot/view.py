@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from retrieval import Answer, Citation, IngestReport, Period, Refusal, SourceRef
+from retrieval import (
+    MAX_QUESTION_CHARS,
+    Answer,
+    Citation,
+    IngestReport,
+    Period,
+    Refusal,
+    SourceRef,
+)
 
 __all__ = [
     "NOT_FOUND",
@@ -28,7 +36,9 @@ __all__ = [
     "format_date",
     "ingest_report_lines",
     "page_count",
+    "plural",
     "refusal_detail",
+    "truncation_note",
 ]
 
 NOT_FOUND = "Not found in the articles."
@@ -176,10 +186,17 @@ def _notices(answer: Answer) -> list[str]:
     if answer.newest_first and answer.newest is not None:
         notices.append(f"Newest first (latest: {format_date(answer.newest)}).")
     if answer.truncated:
-        notices.append(
-            f"Your question was long; I used its first {len(answer.question):,} characters."
-        )
+        notices.append(truncation_note(answer.question))
     return notices
+
+
+def truncation_note(question: str) -> str:
+    """Say which part of a message too long to read whole was answered."""
+    shown = question if len(question) <= 300 else "…" + question[-299:]
+    return (
+        f"Your message was longer than {MAX_QUESTION_CHARS:,} characters, so I answered only"
+        f" its question: “{shown}”"
+    )
 
 
 def _byline(item: Citation | SourceRef) -> Byline:
@@ -214,16 +231,21 @@ def answer_view(answer: Answer) -> AnswerView:
     )
 
 
+def plural(count: int, noun: str) -> str:
+    """Say a count with its noun, plural unless it is 1: "1 passage", "2 passages"."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def describe_ingest(report: IngestReport) -> str:
     """One line for a chat reply or a log: what an ingest added, replaced, removed, skipped."""
     rate = ""
-    if report.embedded and report.seconds > 0:
-        rate = f", {report.embedded / report.seconds:.0f} passages/s"
+    if report.embedded >= 100 and report.seconds > 0:
+        rate = f", {report.embedded / report.seconds:,.0f} passages/s"
     return (
         f"{len(report.added)} added, {len(report.replaced)} replaced, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
-        f"{len(report.skipped)} skipped; {report.passages} passages, {report.embedded} embedded "
-        f"in {report.seconds:.1f} s{rate}."
+        f"{len(report.skipped)} skipped; {plural(report.passages, 'passage')}, "
+        f"{report.embedded:,} embedded in {report.seconds:.1f} s{rate}."
     )
 
 

@@ -51,6 +51,7 @@ async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: s
         reply_to=replied.message_id
         if replied is not None and _is_mine(replied, context)
         else None,
+        chat_type=str(message.chat.type),
     )
 
     async def typing() -> None:
