@@ -60,7 +60,11 @@ def serve(settings: Settings) -> int:
     Returns:
         The process exit status: 0 after a clean stop, 1 when the bot could not start.
     """
-    configure_logging(settings.log_level_number, secrets=settings.secrets)
+    configure_logging(
+        settings.log_level_number,
+        secrets=settings.secrets,
+        json_format=settings.log_format == "json",
+    )
     _LOGGER.info("starting newsbot with %r", settings)
     return asyncio.run(_main(settings))
 
@@ -120,7 +124,7 @@ async def run(
     settings: Settings,
     stop: asyncio.Event,
     *,
-    host: str = "0.0.0.0",  # noqa: S104 - a container serves /healthz on every interface
+    host: str | None = None,
     engine: Engine | None = None,
     frontends: Sequence[FrontEnd] | None = None,
 ) -> int:
@@ -129,7 +133,7 @@ async def run(
     Args:
         settings: Validated settings.
         stop: Set it to stop every front end.
-        host: Interface of the HTTP server.
+        host: Interface of the HTTP server; default ``settings.host``.
         engine: An engine already open (tests share one); by default ``Engine.open`` runs on
             ``settings.index_dir`` with ``settings.seeds_dir``.
         frontends: The front ends to run; by default ``build_frontends(settings)``.
@@ -145,7 +149,7 @@ async def run(
     if settings.token is not None:
         mode = "webhook" if settings.webhook_mode else "polling"
     health = HealthCheck(mode=mode, frontends=chosen)
-    server = WebServer(health=health, host=host, port=settings.port)
+    server = WebServer(health=health, host=host or settings.host, port=settings.port)
     for frontend in chosen:
         frontend.mount(server)
     await server.start()
