@@ -15,7 +15,7 @@ _BOT_URL_TOKEN = re.compile(r"bot\d{1,20}:[A-Za-z0-9_-]+")
 _QUIET_LOGGERS = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
-    "trafilatura": logging.ERROR,
+    "trafilatura": logging.CRITICAL,
 }
 """httpx logs every request URL, token included, at INFO; trafilatura warns "discarding data:
 None" for every page too short to be an article, which ingest already reports as skipped."""

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    if args.question is not None and not focus_question(args.question).text:
+    if args.question is not None and not _has_words(args.question):
         print(f"newsbot: {_EMPTY}", file=sys.stderr)
         return EXIT_USAGE
     engine = open_engine(settings, build=True)
@@ -54,6 +54,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter or digit to search for."""
+    return any(char.isalnum() for char in text)
+
+
 def _answer(engine: Engine, text: str, *, top_k: int) -> Answer:
     """Answer ``text``; a message too long to read whole is answered by its last question."""
     focused = focus_question(text)
@@ -63,7 +68,7 @@ def _answer(engine: Engine, text: str, *, top_k: int) -> Answer:
 
 def _json_line(engine: Engine, text: str, *, top_k: int) -> dict[str, Any]:
     """The output line for one input line: an answer, or an error object for a blank line."""
-    if not any(char.isalnum() for char in focus_question(text).text):
+    if not _has_words(text):
         return {
             "question": text,
             "answered": False,

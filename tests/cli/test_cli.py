@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.runner import newsbot
 from tests.conftest import ROOT
 
 MOSCOW_TIMES = (
@@ -155,8 +156,67 @@ def test_a_corrupt_index_gives_a_clear_error_not_a_traceback(
     assert "Traceback" not in result.stderr
 
 
-def test_ask_builds_the_index_from_seeds_when_missing(tmp_path: Path) -> None:
-    result = _newsbot("ask", "Where was the 2023 CIS summit?", index=tmp_path / "fresh")
+def test_ask_from_another_folder_builds_from_the_project_seeds_quietly(tmp_path: Path) -> None:
+    result = newsbot(
+        "ask",
+        "--index-dir",
+        str(tmp_path / "fresh"),
+        "Where was the 2023 CIS summit?",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "Bishkek" in result.stdout
     assert (tmp_path / "fresh" / "CURRENT").is_file()
+    assert f"building it from {ROOT / 'seeds'}" in result.stderr  # says why it takes a while
+    for noise in ("passages/s", "Loading weights", "discarding data", "Traceback"):
+        assert noise not in result.stderr + result.stdout
+
+
+def test_without_seeds_the_message_names_the_folder_it_looked_for(tmp_path: Path) -> None:
+    missing = tmp_path / "my-seeds"
+    result = newsbot(
+        "ask",
+        "--index-dir",
+        str(tmp_path / "fresh"),
+        "Anything?",
+        env={"NEWSBOT_SEEDS_DIR": str(missing)},
+    )
+    assert result.returncode == 2
+    assert str(missing) in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!"])
+def test_ask_with_an_empty_question_exits_2(question: str, tmp_path: Path) -> None:
+    result = newsbot("ask", question, "--index-dir", str(tmp_path / "none"))
+    assert result.returncode == 2
+    assert "empty" in result.stderr
+    assert not (tmp_path / "none").exists()  # refused before any index work
+
+
+def test_ingest_says_one_passage_and_stays_quiet_about_short_html(
+    tmp_path: Path, seed_index_dir: Path
+) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "tiny.html").write_text("<html><body><script>var x = 1;</script></body></html>")
+    (folder / "note.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
+    result = newsbot("ingest", str(folder), "--index-dir", str(index))
+    assert result.returncode == 0, result.stderr
+    assert "skipped" in result.stdout and "tiny.html" in result.stdout
+    assert "discarding data" not in result.stderr and "trafilatura" not in result.stderr
+    assert "passages/s" not in result.stdout
+    stats = newsbot("stats", "--index-dir", str(index))
+    assert "(1 passage)" in stats.stdout
+
+
+def test_settings_come_from_a_dotenv_file_under_the_environment(
+    tmp_path: Path, seed_index_dir: Path
+) -> None:
+    (tmp_path / ".env").write_text(
+        f"# written by the test\nNEWSBOT_INDEX_DIR={seed_index_dir}\nNEWSBOT_LOG_LEVEL=LOUD\n"
+    )
+    from_file = newsbot("stats", cwd=tmp_path, env={"NEWSBOT_LOG_LEVEL": "INFO"})
+    assert from_file.returncode == 0, from_file.stderr  # the real variable wins over LOUD
+    assert f"Index:      {seed_index_dir}" in from_file.stdout
