@@ -16,6 +16,7 @@ from enum import Enum
 from retrieval import (
     MAX_QUESTION_CHARS,
     Answer,
+    ArticleInfo,
     Citation,
     IngestReport,
     Period,
@@ -24,6 +25,7 @@ from retrieval import (
 )
 
 __all__ = [
+    "GENERIC_EXAMPLE",
     "NOT_FOUND",
     "PAGE_SIZE",
     "AnswerView",
@@ -33,6 +35,7 @@ __all__ = [
     "answer_view",
     "describe_ingest",
     "describe_period",
+    "example_question",
     "format_date",
     "ingest_report_lines",
     "page_count",
@@ -229,6 +232,24 @@ def answer_view(answer: Answer) -> AnswerView:
         citations=tuple(_citation_view(c) for c in answer.citations),
         notices=tuple(_notices(answer)),
     )
+
+
+GENERIC_EXAMPLE = "What happened this week?"
+"""The example question when the corpus offers none (no articles yet)."""
+
+
+def example_question(articles: Sequence[ArticleInfo]) -> str:
+    """An example question about the newest article of the corpus being served.
+
+    Args:
+        articles: The corpus, newest first (``Engine.articles()``).
+    """
+    title = next((a.title for a in articles if a.title and a.title != a.source), "")
+    words = title.strip().rstrip(".!?:;,").split()
+    if not words:
+        return GENERIC_EXAMPLE
+    topic = " ".join(words[:9]) + ("…" if len(words) > 9 else "")
+    return f"What do the articles say about {topic}?"
 
 
 def plural(count: int, noun: str) -> str:

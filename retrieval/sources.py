@@ -4,8 +4,10 @@ An article's identity is its ``origin``: the normalised absolute path of its fil
 ``#N`` for a record of a JSON or JSON Lines file) or the URL it was fetched from. Its
 ``source`` is the short name people see and type (the path relative to the ingested folder);
 when another origin already holds that name, parent folders are added until it is unique, and
-a name once given never changes. Articles indexed before origins were recorded have none:
-they are matched by name, as they were then, and get their origin on the next ingest.
+a name once given never changes. A file of the same name and the same bytes found elsewhere is
+the same article moved or copied, so its origin moves with it. Articles indexed before origins
+were recorded have none: they are matched by name, as they were then, and get their origin on
+the next ingest.
 """
 
 from __future__ import annotations
@@ -117,8 +119,12 @@ def _indexed_name(
     if article.origin and article.origin in by_origin:
         return by_origin[article.origin]
     old = previous.get(article.source)
-    if old is not None and (old.origin is None or old.origin == article.origin):
+    if old is None:
+        return None
+    if old.origin is None or old.origin == article.origin:
         return article.source  # indexed before origins were recorded: the name decides
+    if old.content_hash == article.content_hash:
+        return article.source  # the same file, copied or moved to another folder
     return None
 
 
