@@ -441,3 +441,27 @@ def test_lone_surrogates_from_json_escapes_are_dropped(tmp_path: Path) -> None:
     article = only_article(load_articles([path]))
     assert article.text == "Putin met them."
     article.text.encode("utf-8")
+
+
+MARKDOWN_STORY = """# Harbour reopens after **three years** of works
+
+*By Jane Doe, published 2024-11-29*
+
+The **old harbour** of Saint-Malo reopened on *Friday* after three years of works, the mayor
+said. Fishing boats returned at dawn and __crowds__ gathered on the quay; the sign said
+5 * 3 = 15 and the file_name_here stayed as written.
+
+Source: https://news.example.com/2024/11/29/harbour-reopens
+"""
+
+
+def test_markdown_emphasis_source_line_and_byline_date_are_read(tmp_path: Path) -> None:
+    article = only_article(load_articles([write(tmp_path / "harbour.md", MARKDOWN_STORY)]))
+    assert article.title == "Harbour reopens after three years of works"
+    assert "*" not in article.text.replace("5 * 3", "") and "__" not in article.text
+    assert "The old harbour of Saint-Malo reopened on Friday" in article.text
+    assert "file_name_here" in article.text and "5 * 3 = 15" in article.text
+    assert article.url == "https://news.example.com/2024/11/29/harbour-reopens"
+    assert article.published == date(2024, 11, 29)
+    assert article.byline == "Jane Doe"
+    assert "Jane Doe" not in article.text and "Source:" not in article.text
