@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from retrieval import default_cache_dir
 from tests.cli.runner import newsbot
 from tests.conftest import ROOT
 
@@ -220,3 +224,53 @@ def test_settings_come_from_a_dotenv_file_under_the_environment(
     from_file = newsbot("stats", cwd=tmp_path, env={"NEWSBOT_LOG_LEVEL": "INFO"})
     assert from_file.returncode == 0, from_file.stderr  # the real variable wins over LOUD
     assert f"Index:      {seed_index_dir}" in from_file.stdout
+
+
+def test_chat_in_a_terminal_has_line_editing_and_history(cli_index: Path, tmp_path: Path) -> None:
+    shutil.copytree(default_cache_dir() / "onnx", tmp_path / "cache" / "onnx")  # no re-export
+    primary, secondary = pty.openpty()
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": str(ROOT),
+        "NEWSBOT_CACHE_DIR": str(tmp_path / "cache"),
+        "TERM": "xterm",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--index-dir", str(cli_index)],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        cwd=ROOT,
+        env=env,
+        close_fds=True,
+    )
+    os.close(secondary)
+    seen = b""
+
+    def read_until(marker: bytes, count: int = 1) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 120
+        while seen.count(marker) < count:
+            assert time.monotonic() < deadline, seen.decode(errors="replace")[-2000:]
+            ready, _, _ = select.select([primary], [], [], 1)
+            if ready:
+                seen += os.read(primary, 65536)
+
+    prompt = b"\n? "
+    try:
+        read_until(prompt)
+        os.write(primary, b"Where was the 2023 summit held?\r")
+        read_until(prompt, 2)
+        assert b"Bishkek" in seen
+        # Up-arrow recalls the question; Ctrl-A then Ctrl-K clear it, as at any readline prompt.
+        os.write(primary, b"\x1b[A\x01\x0bWhere was the 2023 CIS summit held?\r")
+        read_until(prompt, 3)
+        assert seen.count(b"Where was the 2023 summit held?") >= 2  # recalled and echoed
+        os.write(primary, b"quit\r")
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(primary)
+    assert (tmp_path / "cache" / "chat_history").read_text().count("2023") == 2
