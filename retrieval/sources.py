@@ -80,7 +80,7 @@ def merge_articles(
     added, replaced, unchanged, notes = [], [], [], []
     seen: set[str] = set()
     for article in loaded:
-        name = _indexed_name(article, previous, by_origin)
+        name = _indexed_name(article, previous, by_origin, claimed=seen)
         if name is None:
             name = _free_name(article, merged)
             added.append(name)
@@ -113,13 +113,21 @@ def merge_articles(
 
 
 def _indexed_name(
-    article: Article, previous: Mapping[str, Article], by_origin: Mapping[str, str]
+    article: Article,
+    previous: Mapping[str, Article],
+    by_origin: Mapping[str, str],
+    *,
+    claimed: set[str],
 ) -> str | None:
-    """The name under which ``article`` is already indexed, or None when it is new."""
+    """The name under which ``article`` is already indexed, or None when it is new.
+
+    ``claimed`` holds the names other articles of this load already matched: a name is
+    matched once, so two same-named files of one ingest never replace each other.
+    """
     if article.origin and article.origin in by_origin:
         return by_origin[article.origin]
     old = previous.get(article.source)
-    if old is None:
+    if old is None or article.source in claimed:
         return None
     if old.origin is None or old.origin == article.origin:
         return article.source  # indexed before origins were recorded: the name decides
