@@ -62,7 +62,7 @@ def repair_index(
     try:
         loaded = load_index(index_dir, model_hash=model_hash)
     except IndexNotFoundError:
-        if not _generations(index_dir):
+        if not _generations(index_dir) and read_ledger(index_dir) is None:
             raise
         problem = f"{index_dir / 'CURRENT'} is missing"
     except RetrievalError as exc:

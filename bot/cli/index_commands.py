@@ -62,13 +62,11 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _stats(settings: Settings) -> int:
-    from retrieval import IndexNotFoundError, RetrievalError  # noqa: PLC0415
+    from retrieval import IndexCorruptError, IndexMismatchError  # noqa: PLC0415
 
     try:
         engine = open_engine(settings)
-    except IndexNotFoundError:
-        raise
-    except RetrievalError as exc:
+    except (IndexCorruptError, IndexMismatchError) as exc:
         return _damaged_stats(new_engine(settings), str(exc))
     stats = engine.stats()
     print(f"Index:      {stats.index_dir} (generation {stats.generation})")

@@ -47,11 +47,15 @@ def current_generation(index_dir: Path) -> Path:
 
     Raises:
         IndexNotFoundError: When the directory holds no index.
-        IndexCorruptError: When ``CURRENT`` names a missing or malformed generation.
+        IndexCorruptError: When ``CURRENT`` names a missing or malformed generation, or is
+            missing while generations exist.
     """
     pointer = index_dir / CURRENT
     advice = repair_advice(index_dir)
     if not pointer.exists() and not pointer.is_symlink():
+        if any((index_dir / GENERATIONS).glob("gen-*")):
+            # Not a new index: building one from the seeds would hide every other article.
+            raise IndexCorruptError(f"{pointer} is missing but generations exist. {advice}")
         raise IndexNotFoundError(
             f"No index in {index_dir}. Build one with `newsbot ingest` (it reads seeds/ by "
             "default)."

@@ -223,6 +223,8 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "CURRENT is binary garbage": lambda d: _set_current(d, bytes(range(256))),
     "CURRENT is empty": lambda d: _set_current(d, b""),
     "CURRENT is a folder": _current_is_a_folder,
+    # Not "no index yet": building one from the seeds would hide the user's articles.
+    "CURRENT deleted": lambda d: (d / CURRENT).unlink(),
     "CURRENT escapes the index": lambda d: _set_current(d, b"gen-x/../../../etc\n"),
     "live generation folder deleted": lambda d: shutil.rmtree(_live(d)),
     "extra file in the generation": _on_live(lambda g: (g / "notes.txt").write_text("hi")),

@@ -8,8 +8,10 @@ from retrieval.records import Article
 from retrieval.sources import Scope, merge_articles, origin_file, select_articles
 
 
-def _article(source: str, origin: str | None, content: str = "x", **extra: str) -> Article:
-    return Article(source, source, content, content_hash=content, origin=origin, **extra)
+def _article(
+    source: str, origin: str | None, content: str = "x", url: str | None = None
+) -> Article:
+    return Article(source, source, content, url=url, content_hash=content, origin=origin)
 
 
 def test_same_names_from_two_folders_get_distinct_names_in_one_ingest(tmp_path: Path) -> None:
