@@ -62,6 +62,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     NEWSBOT_PREBUILT_INDEX=/app/var/index \
     NEWSBOT_SEEDS_DIR=/app/seeds \
     NEWSBOT_PORT=8080 \
+    NEWSBOT_HOST=0.0.0.0 \
     PYTHONUNBUFFERED=1
 RUN groupadd --gid "${UID}" newsbot \
  && useradd --uid "${UID}" --gid "${UID}" --create-home --shell /usr/sbin/nologin newsbot \

@@ -11,15 +11,15 @@ STAMP := $(VENV)/.setup-done
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test lint bench bench-quick bench-data stress docker-lint docker-smoke clean help
+.PHONY: setup run test test-fast lint bench bench-quick bench-data stress docker-lint docker-smoke clean clean-data help
 
-help:
-	@echo "make run    set up, then chat in the terminal (or run the Telegram bot if TELEGRAM_BOT_TOKEN is set)"
-	@echo "make test   set up, then run the whole test suite"
-	@echo "make lint   ruff + mypy;  make bench   benchmarks;  make clean   remove .venv and var/"
-	@echo "make bench-data   download the benchmarks' data sets into NEWSBOT_DATA_DIR"
+# Every target documents itself on its line: `## [how long] what it does` (make help).
+help: ## [instant] list every target with how long it takes
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
+		| sed -E 's/^([a-z-]+):.*## \[([^]]+)\] (.*)/\1|\2|\3/' \
+		| awk -F'|' '{ printf "make %-13s %-17s %s\n", $$1, "[" $$2 "]", $$3 }'
 
-setup: $(STAMP)
+setup: $(STAMP) ## [minutes, once] create .venv with CPU-only torch and the verified model
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,19 +30,31 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "from retrieval.embedding.model import default_model_dir, verify_model_dir; verify_model_dir(default_model_dir()); print('model weights verified')"
 	@touch $@
 
-run: setup
-	@if [ -n "$$TELEGRAM_BOT_TOKEN$$DISCORD_BOT_TOKEN" ]; then $(BIN)/newsbot serve; else $(BIN)/newsbot chat; fi
+# A bot token in the environment or in .env (which newsbot reads too) runs the bot.
+run: setup ## [seconds] chat in the terminal, or serve the bot when a bot token is set
+	@if [ -n "$$TELEGRAM_BOT_TOKEN$$DISCORD_BOT_TOKEN" ] \
+		|| grep -Eqs '^[[:space:]]*(export[[:space:]]+)?(TELEGRAM|DISCORD)_BOT_TOKEN=[^[:space:]#]' .env; \
+	then $(BIN)/newsbot serve; else $(BIN)/newsbot chat; fi
 
-test: setup
+test: setup ## [~30 min on 2 cores] the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: setup
+lint: setup ## [~1 min] ruff and mypy --strict
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+clean: ## [instant] remove .venv and tool caches; keeps var/ (your index and embedding cache)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The index is rebuildable, but only from the article files it was built from, and the
+# embedding cache saves minutes to hours of embedding: never delete them without asking.
+clean-data: ## [instant, asks] delete var/ (the index, its embedding cache and bot state)
+	@if [ "$(CONFIRM)" != yes ]; then \
+		printf 'Delete var/ (the index, its embedding cache, saved answers)? [y/N] '; \
+		read answer; [ "$$answer" = y ] || [ "$$answer" = Y ] || { echo "kept var/"; exit 1; }; \
+	fi
+	rm -rf var
 
 # Container image (README, "Run in Docker"). `make test` lints the Dockerfile
 # (tests/docker/test_image.py); docker-build and docker-smoke need a container tool and take
@@ -60,25 +72,25 @@ else
 DOCKER_BUILD_ARGS ?= --build-arg TORCH_INDEX_URL=$(TORCH_INDEX_URL)
 endif
 
-docker-lint: setup
+docker-lint: setup ## [seconds] lint the Dockerfile with hadolint
 	$(BIN)/hadolint Dockerfile
 
-docker-build:
+docker-build: ## [5-10 min] build the container image
 	$(CONTAINER_TOOL) build $(DOCKER_BUILD_ARGS) -t $(DOCKER_IMAGE) .
 
-docker-smoke: setup docker-build
+docker-smoke: setup docker-build ## [10+ min] build the image and talk to it via a fake Telegram
 	$(BIN)/python docker/smoke.py --tool $(CONTAINER_TOOL) --image $(DOCKER_IMAGE)
 
 # Benchmarks write benchmarks/results/*.json and regenerate BENCHMARKS.md (see benchmarks/).
 # Their data comes from NEWSBOT_DATA_DIR (benchmarks/data/README.md); bench-data fetches it.
-bench-data: setup
+bench-data: setup ## [minutes, network] download and verify SciFact and BBC News for benchmarks
 	$(BIN)/python -m benchmarks.fetch_data
 
-bench: setup
+bench: setup ## [hours] every benchmark, full size
 	$(BIN)/python -m benchmarks.run all
 
-bench-quick: setup
+bench-quick: setup ## [minutes] every benchmark, reduced
 	$(BIN)/python -m benchmarks.run all --quick
 
-stress: setup
+stress: setup ## [~15 min] long reliability runs: kill -9 ingests, 50 users for 60 s
 	$(BIN)/pytest -m stress tests/stress $(PYTEST_ARGS)

@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answer_store import StoredAnswer
+from bot.long_messages import focus_question
 from bot.services import Services
 from retrieval import Answer, RetrievalError, Turn, clean_question, continue_conversation
 
@@ -52,6 +54,7 @@ class Asked:
         reply_to: The bot's message this question replies to, or None: a follow-up's context.
         answer_key: The answer store key of that message's answer (read from its buttons), so
             the earlier question and answer can be found; None when it has none.
+        chat_type: Where it was asked, for the log: "private", "group", "inline", "dm", ...
     """
 
     text: str
@@ -59,6 +62,7 @@ class Asked:
     chat_id: int
     reply_to: int | None = None
     answer_key: str | None = None
+    chat_type: str = "unknown"
 
 
 class Result(enum.Enum):
@@ -82,7 +86,8 @@ class Outcome:
         result: What became of it.
         answer: The engine's answer (``ANSWERED`` only).
         key: The answer store key for the buttons (answers with citations only).
-        truncated: Only the first part of a long question was read.
+        truncated: The message was too long; only its last question was read (the answer's
+            ``question`` says which part).
         retry_after: Seconds until the user may ask again (``THROTTLED``).
         warn: The first refusal of a burst (``THROTTLED``): tell the user once, then stay
             quiet, except where the platform requires a response.
@@ -117,13 +122,29 @@ async def ask(
         slow_after: Seconds before ``on_slow``; default ``services.typing_after``.
         top_k: Citations to ask for.
     """
+    started = time.perf_counter()
+    outcome = await _ask(services, asked, on_slow=on_slow, slow_after=slow_after, top_k=top_k)
+    _log(asked, outcome, time.perf_counter() - started)
+    return outcome
+
+
+async def _ask(
+    services: Services,
+    asked: Asked,
+    *,
+    on_slow: Callable[[], Awaitable[None]] | None,
+    slow_after: float | None,
+    top_k: int,
+) -> Outcome:
     verdict = services.throttle.check(asked.user_id)
     if not verdict.allowed:
         services.counters["throttled"] += 1
         return Outcome(Result.THROTTLED, retry_after=verdict.retry_after, warn=verdict.warn)
-    question = clean_question(asked.text)
+    focused = focus_question(asked.text)
+    question = clean_question(focused.text)
     if not question.usable:
         return Outcome(Result.EMPTY)
+    truncated = focused.cut or question.truncated
 
     services.counters["questions"] += 1
     conversations = services.conversations
@@ -146,6 +167,8 @@ async def ask(
         _LOGGER.exception("the engine failed to answer a question")
         services.counters["engine_errors"] += 1
         return Outcome(Result.UNAVAILABLE)
+    if truncated:
+        answer = replace(answer, truncated=True)
 
     services.counters["answered" if answer.answered else "not_found"] += 1
     if answer.understood_as is not None:
@@ -161,15 +184,11 @@ async def ask(
             user_id=asked.user_id,
             chat_id=asked.chat_id,
             top_k=top_k,
-            truncated=question.truncated,
+            truncated=truncated,
         )
         key = services.answers.put(stored, answer)
     return Outcome(
-        Result.ANSWERED,
-        answer=answer,
-        key=key,
-        truncated=question.truncated,
-        conversation=turns,
+        Result.ANSWERED, answer=answer, key=key, truncated=truncated, conversation=turns
     )
 
 
@@ -187,3 +206,18 @@ def start_over(services: Services, chat_id: int, user_id: int) -> None:
     Replies to earlier answers still continue those answers' conversations.
     """
     services.conversations.forget(chat_id, user_id)
+
+
+def _log(asked: Asked, outcome: Outcome, seconds: float) -> None:
+    """One INFO line per question (no text: questions are the users'); the text at DEBUG."""
+    result = outcome.result.value
+    if outcome.answer is not None:
+        result = "answered" if outcome.answer.answered else "refused"
+    _LOGGER.info(
+        "question chat=%s result=%s citations=%d latency_ms=%.0f",
+        asked.chat_type,
+        result,
+        len(outcome.answer.citations) if outcome.answer is not None else 0,
+        seconds * 1000,
+    )
+    _LOGGER.debug("question text=%r", asked.text[:200])

@@ -1,10 +1,10 @@
 """``newsbot serve``: one engine and one HTTP server for every front end whose token is set.
 
 Reads the settings once, configures logging with every secret redacted, serves ``/healthz``
-(503 while the index loads), opens the engine off the event loop and the answer store beside
-the index (so buttons work after a restart), runs the Telegram and/or Discord front end on
-them, and on SIGTERM or SIGINT stops them all and exits 0. Nothing here
-knows a chat platform: each is a ``bot.frontend.FrontEnd``.
+(503 while the index loads), opens the engine off the event loop and the answer store and the
+per-user throttles beside the index (so buttons and limits hold across a restart), runs the
+Telegram and/or Discord front end on them, and on SIGTERM or SIGINT stops them all and exits 0.
+Nothing here knows a chat platform: each is a ``bot.frontend.FrontEnd``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from bot.health import HealthCheck
 from bot.logs import configure_logging
 from bot.services import Services
 from bot.settings import ConfigError, Settings
+from bot.throttle import Throttle
+from bot.throttle_store import THROTTLE_FILE, restore_throttles, save_throttles
 from bot.web import WebServer
 from retrieval import Engine, RetrievalError
 
@@ -60,7 +62,11 @@ def serve(settings: Settings) -> int:
     Returns:
         The process exit status: 0 after a clean stop, 1 when the bot could not start.
     """
-    configure_logging(settings.log_level_number, secrets=settings.secrets)
+    configure_logging(
+        settings.log_level_number,
+        secrets=settings.secrets,
+        json_format=settings.log_format == "json",
+    )
     _LOGGER.info("starting newsbot with %r", settings)
     return asyncio.run(_main(settings))
 
@@ -124,7 +130,7 @@ async def run(
     settings: Settings,
     stop: asyncio.Event,
     *,
-    host: str = "0.0.0.0",  # noqa: S104 - a container serves /healthz on every interface
+    host: str | None = None,
     engine: Engine | None = None,
     frontends: Sequence[FrontEnd] | None = None,
 ) -> int:
@@ -133,7 +139,7 @@ async def run(
     Args:
         settings: Validated settings.
         stop: Set it to stop every front end.
-        host: Interface of the HTTP server.
+        host: Interface of the HTTP server; default ``settings.host``.
         engine: An engine already open (tests share one); by default ``Engine.open`` runs on
             ``settings.index_dir`` with ``settings.seeds_dir``.
         frontends: The front ends to run; by default ``build_frontends(settings)``.
@@ -149,12 +155,13 @@ async def run(
     if settings.token is not None:
         mode = "webhook" if settings.webhook_mode else "polling"
     health = HealthCheck(mode=mode, frontends=chosen)
-    server = WebServer(health=health, host=host, port=settings.port)
+    server = WebServer(health=health, host=host or settings.host, port=settings.port)
     for frontend in chosen:
         frontend.mount(server)
     await server.start()
     tasks: dict[asyncio.Task[None], FrontEnd] = {}
     answers: AnswerStore | None = None
+    throttles: dict[str, Throttle] = {}
     try:
         _LOGGER.info("opening the index in %s", settings.index_dir)
         if engine is None:
@@ -167,6 +174,8 @@ async def run(
         health.engine = engine
         answers = AnswerStore.open(settings.index_dir / ANSWERS_FILE)
         services = Services(engine=engine, settings=settings, answers=answers)
+        throttles = {"questions": services.throttle, "inline": services.inline_throttle}
+        restore_throttles(settings.index_dir / THROTTLE_FILE, throttles)
         for frontend in chosen:
             task = asyncio.create_task(frontend.run(services), name=f"newsbot {frontend.name}")
             tasks[task] = frontend
@@ -182,6 +191,8 @@ async def run(
         await server.stop()
         if answers is not None:
             answers.close()
+        if throttles:
+            save_throttles(settings.index_dir / THROTTLE_FILE, throttles)
 
 
 async def _until_stopped(tasks: dict[asyncio.Task[None], FrontEnd], stop: asyncio.Event) -> int:

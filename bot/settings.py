@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.environment import default_seeds_dir
 from retrieval import default_cache_dir
 
 __all__ = [
@@ -36,6 +37,9 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _DEVICES = ("auto", "cpu", "cuda")
+_LOG_FORMATS = ("text", "json")
+_SECRET_FIELDS = ("token", "webhook_secret", "discord_token")
+_HOST_RE = re.compile(r"^[A-Za-z0-9.:_-]{1,253}$")
 DEFAULT_INDEX_DIR = Path("var/index")
 DEFAULT_SEEDS_DIR = Path("seeds")
 _DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
@@ -67,7 +71,9 @@ class Settings:
         webhook_url: Public HTTPS URL Telegram posts updates to; None means long polling.
         webhook_secret: Value Telegram sends in ``X-Telegram-Bot-Api-Secret-Token`` (secret).
         port: Port of the HTTP server (``/healthz``, and the webhook when configured).
+        host: Interface of the HTTP server: 127.0.0.1 by default, 0.0.0.0 in the container.
         log_level: Name of the root log level.
+        log_format: ``text`` (one readable line per record) or ``json`` (one object per line).
         discord_token: The Discord bot token from the Developer Portal (secret), or None.
         discord_api_base_url: Base URL of every Discord REST call (API v10).
         discord_guild_ids: Guilds to register the slash commands in; empty means globally.
@@ -86,26 +92,25 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     port: int = 8080
     log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    log_format: str = "text"
     discord_token: str | None = field(default=None, repr=False)
     discord_api_base_url: str = DEFAULT_DISCORD_API_BASE_URL
     discord_guild_ids: frozenset[int] = frozenset()
     discord_message_content: bool = False
 
     def __repr__(self) -> str:
-        secret = "<masked>" if self.webhook_secret else None
-        token = "<masked>" if self.token else None
-        discord_token = "<masked>" if self.discord_token else None
-        return (
-            f"Settings(token={token!r}, api_base_url={self.api_base_url!r}, "
-            f"index_dir={str(self.index_dir)!r}, seeds_dir={str(self.seeds_dir)!r}, "
-            f"cache_dir={str(self.cache_dir)!r}, device={self.device!r}, "
-            f"admin_ids={sorted(self.admin_ids)!r}, webhook_url={self.webhook_url!r}, "
-            f"webhook_secret={secret!r}, port={self.port!r}, log_level={self.log_level!r}, "
-            f"discord_token={discord_token!r}, "
-            f"discord_api_base_url={self.discord_api_base_url!r}, "
-            f"discord_guild_ids={sorted(self.discord_guild_ids)!r}, "
-            f"discord_message_content={self.discord_message_content!r})"
-        )
+        shown = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name in _SECRET_FIELDS:
+                value = "<masked>" if value else None
+            elif isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, frozenset):
+                value = sorted(value)
+            shown.append(f"{item.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -165,8 +170,9 @@ class Settings:
             )
         elif token is not None and not _TOKEN_RE.match(token):
             problems.append(
-                "TELEGRAM_BOT_TOKEN does not look like a bot token (expected '<digits>:<letters>'"
-                " as given by @BotFather)."
+                "TELEGRAM_BOT_TOKEN does not look like a bot token: it must be the bot's numeric"
+                " id, a colon, then at least 10 letters, digits, '_' or '-' (for example"
+                " 123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0); copy it whole from @BotFather."
             )
 
         api_base_url = get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
@@ -268,6 +274,16 @@ class Settings:
         if log_level not in _LOG_LEVELS:
             problems.append(f"NEWSBOT_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.")
 
+        host = get("NEWSBOT_HOST") or "127.0.0.1"
+        if not _HOST_RE.match(host):
+            problems.append(
+                f"NEWSBOT_HOST must be an interface address such as 127.0.0.1 or 0.0.0.0, not"
+                f" {host!r}."
+            )
+        log_format = (get("NEWSBOT_LOG_FORMAT") or "text").lower()
+        if log_format not in _LOG_FORMATS:
+            problems.append(f"NEWSBOT_LOG_FORMAT must be one of {', '.join(_LOG_FORMATS)}.")
+
         device = (get("NEWSBOT_DEVICE") or "auto").lower()
         if device not in _DEVICES:
             problems.append(
@@ -281,7 +297,7 @@ class Settings:
             token=token,
             api_base_url=api_base_url,
             index_dir=Path(get("NEWSBOT_INDEX_DIR") or DEFAULT_INDEX_DIR),
-            seeds_dir=Path(get("NEWSBOT_SEEDS_DIR") or DEFAULT_SEEDS_DIR),
+            seeds_dir=Path(get("NEWSBOT_SEEDS_DIR") or default_seeds_dir(DEFAULT_SEEDS_DIR)),
             cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
             device=device,
             admin_ids=frozenset(admin_ids),
@@ -289,6 +305,8 @@ class Settings:
             webhook_secret=webhook_secret,
             port=port,
             log_level=log_level,
+            host=host,
+            log_format=log_format,
             discord_token=discord_token,
             discord_api_base_url=discord_api_base_url,
             discord_guild_ids=frozenset(guild_ids),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 __all__ = ["Throttle", "Verdict"]
@@ -79,3 +79,23 @@ class Throttle:
         warn = not bucket.warned
         bucket.warned = True
         return Verdict(allowed=False, retry_after=(1 - bucket.tokens) / self.rate, warn=warn)
+
+    def dump(self) -> list[tuple[int, float, float, bool]]:
+        """Every bucket as ``(user_id, tokens, seconds since its last update, warned)``,
+        least recently seen first (what ``load`` takes back, after a restart)."""
+        now = self._clock()
+        return [
+            (user_id, bucket.tokens, max(0.0, now - bucket.updated), bucket.warned)
+            for user_id, bucket in self._buckets.items()
+        ]
+
+    def load(self, rows: Iterable[tuple[int, float, float, bool]], *, elapsed: float) -> None:
+        """Take back buckets from ``dump``, ``elapsed`` seconds later; they refill meanwhile."""
+        now = self._clock()
+        for user_id, saved, age, warned in rows:
+            tokens = min(self.capacity, max(0.0, float(saved)))
+            updated = now - max(0.0, float(age)) - max(0.0, elapsed)
+            self._buckets[int(user_id)] = _Bucket(tokens, updated, bool(warned))
+            self._buckets.move_to_end(int(user_id))
+            if len(self._buckets) > self.max_users:
+                self._buckets.popitem(last=False)

@@ -13,9 +13,19 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from retrieval import Answer, Citation, IngestReport, Period, Refusal, SourceRef
+from retrieval import (
+    MAX_QUESTION_CHARS,
+    Answer,
+    ArticleInfo,
+    Citation,
+    IngestReport,
+    Period,
+    Refusal,
+    SourceRef,
+)
 
 __all__ = [
+    "GENERIC_EXAMPLE",
     "NOT_FOUND",
     "PAGE_SIZE",
     "AnswerView",
@@ -25,10 +35,13 @@ __all__ = [
     "answer_view",
     "describe_ingest",
     "describe_period",
+    "example_question",
     "format_date",
     "ingest_report_lines",
     "page_count",
+    "plural",
     "refusal_text",
+    "truncation_note",
 ]
 
 NOT_FOUND = "Not found in the articles."
@@ -193,10 +206,17 @@ def _notices(answer: Answer) -> list[str]:
     if answer.newest_first and answer.newest is not None:
         notices.append(f"Newest first (latest: {format_date(answer.newest)}).")
     if answer.truncated:
-        notices.append(
-            f"Your question was long; I used its first {len(answer.question):,} characters."
-        )
+        notices.append(truncation_note(answer.question))
     return notices
+
+
+def truncation_note(question: str) -> str:
+    """Say which part of a message too long to read whole was answered."""
+    shown = question if len(question) <= 300 else "…" + question[-299:]
+    return (
+        f"Your message was longer than {MAX_QUESTION_CHARS:,} characters, so I answered only"
+        f" its question: “{shown}”"
+    )
 
 
 def _byline(item: Citation | SourceRef) -> Byline:
@@ -234,16 +254,39 @@ def answer_view(answer: Answer) -> AnswerView:
     )
 
 
+GENERIC_EXAMPLE = "What happened this week?"
+"""The example question when the corpus offers none (no articles yet)."""
+
+
+def example_question(articles: Sequence[ArticleInfo]) -> str:
+    """An example question about the newest article of the corpus being served.
+
+    Args:
+        articles: The corpus, newest first (``Engine.articles()``).
+    """
+    title = next((a.title for a in articles if a.title and a.title != a.source), "")
+    words = title.strip().rstrip(".!?:;,").split()
+    if not words:
+        return GENERIC_EXAMPLE
+    topic = " ".join(words[:9]) + ("…" if len(words) > 9 else "")
+    return f"What do the articles say about {topic}?"
+
+
+def plural(count: int, noun: str) -> str:
+    """Say a count with its noun, plural unless it is 1: "1 passage", "2 passages"."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def describe_ingest(report: IngestReport) -> str:
     """One line for a chat reply or a log: what an ingest added, replaced, removed, skipped."""
     rate = ""
-    if report.embedded and report.seconds > 0:
-        rate = f", {report.embedded / report.seconds:.0f} passages/s"
+    if report.embedded >= 100 and report.seconds > 0:
+        rate = f", {report.embedded / report.seconds:,.0f} passages/s"
     return (
         f"{len(report.added)} added, {len(report.replaced)} replaced, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
-        f"{len(report.skipped)} skipped; {report.passages} passages, {report.embedded} embedded "
-        f"in {report.seconds:.1f} s{rate}."
+        f"{len(report.skipped)} skipped; {plural(report.passages, 'passage')}, "
+        f"{report.embedded:,} embedded in {report.seconds:.1f} s{rate}."
     )
 
 

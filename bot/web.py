@@ -22,7 +22,7 @@ class WebServer:
     Args:
         health: The health check behind /healthz.
         port: TCP port to listen on; 0 picks a free one (see ``port`` after ``start``).
-        host: Interface to listen on.
+        host: Interface to listen on (``NEWSBOT_HOST``; the container image sets 0.0.0.0).
     """
 
     def __init__(
@@ -30,7 +30,7 @@ class WebServer:
         *,
         health: HealthCheck,
         port: int,
-        host: str = "0.0.0.0",  # noqa: S104 - a container serves /healthz on every interface
+        host: str = "127.0.0.1",
     ) -> None:
         self.health = health
         self.host = host

@@ -8,6 +8,7 @@ from retrieval.embedding.loader import default_cache_dir, load_embedder
 from retrieval.embedding.protocol import Embedder
 from retrieval.engine import Engine
 from retrieval.errors import (
+    BackupError,
     IndexCorruptError,
     IndexLockedError,
     IndexMismatchError,
@@ -17,6 +18,7 @@ from retrieval.errors import (
     RetrievalError,
     UnusableArticleError,
 )
+from retrieval.index.backup import Backup
 from retrieval.query.followup import Turn, continue_conversation
 from retrieval.query.question import MAX_QUESTION_CHARS, Question, clean_question
 from retrieval.records import (
@@ -26,8 +28,10 @@ from retrieval.records import (
     Citation,
     IndexStats,
     IngestReport,
+    Inventory,
     Period,
     Refusal,
+    RepairReport,
     SkippedFile,
     SourceRef,
 )
@@ -37,6 +41,8 @@ __all__ = [
     "Answer",
     "Article",
     "ArticleInfo",
+    "Backup",
+    "BackupError",
     "Citation",
     "Embedder",
     "Engine",
@@ -47,10 +53,12 @@ __all__ = [
     "IndexStats",
     "IngestError",
     "IngestReport",
+    "Inventory",
     "ModelError",
     "Period",
     "Question",
     "Refusal",
+    "RepairReport",
     "RetrievalError",
     "SkippedFile",
     "SourceRef",

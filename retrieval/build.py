@@ -7,7 +7,7 @@ embedding cache beside the index.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from retrieval.index.manifest import Manifest
 from retrieval.index.sqlite import SentenceRow
 from retrieval.index.writer import write_generation
 from retrieval.ingest.aliases import learn_aliases
-from retrieval.records import Article, IngestReport
+from retrieval.records import Article
 from retrieval.text.quotable import is_quotable
 from retrieval.text.vocabulary import count_words
 
@@ -93,33 +93,3 @@ def build_generation(
         embedded=embedded,
         sentences_embedded=sentences_embedded,
     )
-
-
-def merge_articles(
-    previous: Mapping[str, Article], loaded: Sequence[Article]
-) -> tuple[dict[str, Article], IngestReport]:
-    """Merge freshly loaded articles into the indexed ones, by source.
-
-    Returns:
-        The merged articles and a report of what was added, replaced and unchanged (an
-        article whose content hash is the same is kept as indexed).
-    """
-    merged = dict(previous)
-    added, replaced, unchanged = [], [], []
-    for article in loaded:
-        old = previous.get(article.source)
-        if old is None:
-            added.append(article.source)
-        elif old.content_hash == article.content_hash:
-            unchanged.append(article.source)
-            continue
-        else:
-            replaced.append(article.source)
-        merged[article.source] = article
-    report = IngestReport(
-        added=tuple(added),
-        replaced=tuple(replaced),
-        unchanged=tuple(unchanged),
-        notes=tuple(f"{a.source}: {n}" for a in loaded for n in a.notes),
-    )
-    return merged, report

@@ -10,22 +10,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from retrieval.build import build_generation, merge_articles
 from retrieval.embedding.loader import load_embedder
 from retrieval.embedding.protocol import MODEL_SHA256, Embedder
-from retrieval.errors import IndexNotFoundError, IngestError, RetrievalError
+from retrieval.errors import IndexNotFoundError, RetrievalError
 from retrieval.index.dense import ANN_THRESHOLD
 from retrieval.index.layout import current_generation
 from retrieval.index.loader import LoadedIndex, load_index
-from retrieval.index.lock import write_lock
 from retrieval.index.manifest import read_manifest
 from retrieval.index.verify import verify_files, verify_live
-from retrieval.ingest.load import load_articles
+from retrieval.maintenance import Maintenance
 from retrieval.query.answer import compose_answer
 from retrieval.query.followup import Turn, rewrite_followup
 from retrieval.query.language import foreign_language
@@ -34,7 +33,13 @@ from retrieval.query.question import clean_question
 from retrieval.query.search import hybrid_search
 from retrieval.query.spelling import correct_spelling
 from retrieval.query.time_intent import parse_time_intent
-from retrieval.records import Answer, Article, ArticleInfo, IndexStats, IngestReport, Refusal
+from retrieval.records import (
+    Answer,
+    ArticleInfo,
+    IndexStats,
+    Refusal,
+)
+from retrieval.sources import list_articles
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +48,12 @@ REFRESH_SECONDS = 2.0
 DEFAULT_LOCK_TIMEOUT = 600.0
 
 
-class Engine:
+class Engine(Maintenance):
     """Question answering over an on-disk news index: the facade, and the whole of its job.
 
     Create one with :meth:`open`. ``answer`` is thread-safe and may run while ``ingest`` or
-    ``remove`` builds the next generation in another thread.
+    ``remove`` builds the next generation in another thread. The writing side (ingest,
+    remove, repair, rebuild, backup) lives in :class:`retrieval.maintenance.Maintenance`.
     """
 
     def __init__(
@@ -118,6 +124,8 @@ class Engine:
             if seeds is None:
                 raise
             logger.info("No index in %s yet; building it from %s", index_dir, seeds)
+            if notify is not None:
+                notify(f"no index in {index_dir} yet; building it from {seeds} first.")
             engine.ingest([seeds], progress=progress)
         return engine
 
@@ -254,19 +262,7 @@ class Engine:
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated last, then by title)."""
         snapshot = self.index
-        counts: dict[str, int] = {}
-        for source in snapshot.chunks.sources:
-            counts[source] = counts.get(source, 0) + 1
-        infos = [
-            ArticleInfo(
-                a.source, a.title, a.url, a.published, a.publisher, counts.get(a.source, 0)
-            )
-            for a in snapshot.articles.values()
-        ]
-        infos.sort(
-            key=lambda i: (i.published is None, -(i.published or date.min).toordinal(), i.title)
-        )
-        return infos
+        return list_articles(snapshot.articles, Counter(snapshot.chunks.sources))
 
     def stats(self) -> IndexStats:
         """Size and provenance of the live index."""
@@ -284,94 +280,3 @@ class Engine:
             built_at=manifest.created_at,
             index_dir=self.index_dir,
         )
-
-    # -- writing -----------------------------------------------------------------------------
-
-    def ingest(
-        self, paths: Sequence[Path], *, progress: bool = False, rebuild: bool = False
-    ) -> IngestReport:
-        """Add new files, replace changed ones and keep the rest; then switch to the result.
-
-        Args:
-            paths: Files or folders to read.
-            progress: Show a progress bar while embedding.
-            rebuild: Start from an empty index instead of the live one.
-
-        Raises:
-            IngestError: When none of ``paths`` exists.
-            IndexLockedError: When another process keeps the index locked.
-        """
-        missing = [str(p) for p in paths if not p.exists()]
-        if paths and len(missing) == len(paths):
-            raise IngestError(f"Nothing to ingest: {', '.join(missing)} does not exist.")
-        started = time.perf_counter()
-        loaded = load_articles(list(paths))
-        with self._write_lock, write_lock(self.index_dir, timeout=self.lock_timeout):
-            previous = {} if rebuild else self._articles_on_disk()
-            merged, report = merge_articles(previous, loaded.articles)
-            report = replace(report, skipped=loaded.skipped)
-            return self._commit(merged, report, started, progress=progress, force=rebuild)
-
-    def remove(self, source: str) -> IngestReport:
-        """Delete an article (by its source name) from the index.
-
-        Raises:
-            KeyError: When no article has that source.
-        """
-        started = time.perf_counter()
-        with self._write_lock, write_lock(self.index_dir, timeout=self.lock_timeout):
-            merged = self._articles_on_disk()
-            if source not in merged:
-                raise KeyError(source)
-            del merged[source]
-            report = IngestReport(removed=(source,))
-            return self._commit(merged, report, started, progress=False, force=True)
-
-    def _articles_on_disk(self) -> dict[str, Article]:
-        try:
-            current_generation(self.index_dir)
-        except IndexNotFoundError:
-            return {}
-        # A corrupt index raises: rebuilding from the new files alone would silently drop
-        # every other article. The message names `newsbot ingest --rebuild`.
-        return dict(load_index(self.index_dir, model_hash=None).articles)
-
-    def _commit(
-        self,
-        articles: dict[str, Article],
-        report: IngestReport,
-        started: float,
-        *,
-        progress: bool,
-        force: bool,
-    ) -> IngestReport:
-        """Write a generation for ``articles`` if anything changed, then load it."""
-        if self._has_index() and not report.changed and not force:
-            if self._snapshot is None:
-                self.reload()
-            return replace(
-                report, passages=len(self.index.chunks), seconds=time.perf_counter() - started
-            )
-        built = build_generation(
-            self.index_dir,
-            articles,
-            self.embedder,
-            ann_threshold=self.ann_threshold,
-            progress=progress,
-        )
-        self.reload()
-        return replace(
-            report,
-            passages=built.passages,
-            embedded=built.embedded,
-            sentences_embedded=built.sentences_embedded,
-            generation=built.manifest.generation,
-            seconds=time.perf_counter() - started,
-        )
-
-    def _has_index(self) -> bool:
-        try:
-            current_generation(self.index_dir)
-        except RetrievalError:
-            return False
-        return True

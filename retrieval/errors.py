@@ -36,3 +36,7 @@ class UnusableArticleError(RetrievalError):
 
     Ingest reports it as a skipped input with this message as the reason and goes on.
     """
+
+
+class BackupError(RetrievalError):
+    """Raised when a backup cannot be written (the destination is not empty, disk full)."""

@@ -269,3 +269,52 @@ class IngestReport:
     def changed(self) -> bool:
         """Whether the index content changed."""
         return bool(self.added or self.replaced or self.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class RepairReport:
+    """What a repair found and did.
+
+    Attributes:
+        problem: Why the live generation failed verification; empty when it was intact (and
+            nothing was changed).
+        fallback: The older generation that verified and was made live, or "".
+        generation: The live generation afterwards.
+        articles: Articles in it.
+        recorded: Articles the index recorded before the damage (0: no record survived).
+        reread: Sources read again from their files.
+        kept: Sources whose file is gone or unreadable, kept from the index's own copy.
+        lost: Recorded sources with neither a file nor an intact copy.
+        set_aside: Damaged generation folders moved aside (hidden, under generations/).
+        embedded: Passages and sentences that had to be embedded (the rest were cached).
+        seconds: Wall time.
+    """
+
+    problem: str = ""
+    fallback: str = ""
+    generation: str = ""
+    articles: int = 0
+    recorded: int = 0
+    reread: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    lost: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] = ()
+    embedded: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """What an index that fails verification still says it holds (``newsbot stats``).
+
+    Attributes:
+        problem: Why it cannot be loaded.
+        generation: The generation the list was read from ("" when nothing was readable).
+        articles: Its articles, newest first; ``passages`` is 0 when only the ledger survived.
+        from_ledger: The list comes from the ledger (``sources.json``), not a generation.
+    """
+
+    problem: str
+    generation: str = ""
+    articles: tuple[ArticleInfo, ...] = ()
+    from_ledger: bool = False

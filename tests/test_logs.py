@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import RedactingFilter
+from bot.logs import JsonFormatter, RedactingFilter
 from tests.support.fake_telegram import TOKEN
 
 
@@ -67,3 +68,19 @@ def test_discord_interaction_tokens_are_redacted(log: tuple[logging.Logger, io.S
     assert token not in output
     assert output.count("<redacted>") == 3
     assert "/interactions/1300000000000000999/<redacted>/callback" in output
+
+
+def test_json_lines_carry_the_redacted_message_and_traceback(
+    log: tuple[logging.Logger, io.StringIO],
+) -> None:
+    logger, stream = log
+    logger.handlers[0].setFormatter(JsonFormatter())
+    try:
+        raise RuntimeError(f"token {TOKEN} leaked")
+    except RuntimeError:
+        logger.exception("failed with %s", "hooksecret")
+    (line,) = stream.getvalue().splitlines()
+    record = json.loads(line)
+    assert record["level"] == "ERROR" and record["logger"] == "test_bot_logs"
+    assert record["message"] == "failed with <redacted>"
+    assert "RuntimeError" in record["exception"] and TOKEN not in line

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.environment import PROJECT_SEEDS_DIR, load_environment
 from bot.settings import DEFAULT_API_BASE_URL, ConfigError, Settings
 from tests.support.fake_telegram import TOKEN
 
@@ -20,6 +21,8 @@ def test_defaults() -> None:
     assert not settings.webhook_mode
     assert settings.port == 8080
     assert settings.log_level == "INFO"
+    assert settings.host == "127.0.0.1"  # only the container image listens on 0.0.0.0
+    assert settings.log_format == "text"
 
 
 def test_everything_set() -> None:
@@ -34,8 +37,12 @@ def test_everything_set() -> None:
             "NEWSBOT_WEBHOOK_SECRET": "s3cret_-X",
             "NEWSBOT_PORT": "9000",
             "NEWSBOT_LOG_LEVEL": "debug",
+            "NEWSBOT_HOST": "0.0.0.0",
+            "NEWSBOT_LOG_FORMAT": "JSON",
         }
     )
+    assert settings.host == "0.0.0.0"
+    assert settings.log_format == "json"
 
     assert settings.admin_ids == frozenset({12, 34})
     assert settings.webhook_mode
@@ -75,6 +82,10 @@ def test_every_problem_is_listed_at_once() -> None:
     ("env", "fragment"),
     [
         ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "does not look like a bot token"),
+        # Digits, a colon and letters, yet too short: the message names the real rule.
+        ({"TELEGRAM_BOT_TOKEN": "123456:ABCdef"}, "a colon, then at least 10 letters"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_LOG_FORMAT": "xml"}, "text, json"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_HOST": "a b"}, "NEWSBOT_HOST"),
         (
             {"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_WEBHOOK_SECRET": "x"},
             "NEWSBOT_WEBHOOK_URL is not",
@@ -179,3 +190,22 @@ def test_repr_masks_the_discord_token() -> None:
         assert DISCORD_TOKEN.split(".")[2] not in text
         assert "discord_token='<masked>'" in text
         assert "token=None" in text
+
+
+def test_dotenv_fills_in_under_the_environment(tmp_path: Path) -> None:
+    env_file = tmp_path / "settings.env"
+    env_file.write_text("NEWSBOT_PORT=9001\nNEWSBOT_LOG_LEVEL=DEBUG\n# a comment\nEMPTY=\n")
+    environ = {"NEWSBOT_ENV_FILE": str(env_file), "NEWSBOT_LOG_LEVEL": "ERROR"}
+    settings = Settings.from_env(load_environment(environ), serving=False)
+    assert settings.port == 9001
+    assert settings.log_level == "ERROR"  # the real environment wins
+    assert load_environment({"NEWSBOT_ENV_FILE": ""}) == {"NEWSBOT_ENV_FILE": ""}
+
+
+def test_seeds_default_to_the_project_when_the_working_folder_has_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert Settings.from_env({}, serving=False).seeds_dir == PROJECT_SEEDS_DIR
+    (tmp_path / "seeds").mkdir()
+    assert Settings.from_env({}, serving=False).seeds_dir == Path("seeds")

@@ -1,32 +1,27 @@
-"""The `newsbot` command line: ingest, ask, chat, stats, remove, serve.
+"""The `newsbot` command line: ingest, ask, chat, stats, remove, repair, backup, serve.
 
-Settings come from ``bot.settings`` (read once); the chat front ends are imported by ``serve``
-alone, so the retrieval commands start without them.
+Settings come from ``bot.settings`` (the environment over a ``.env`` file, read once); the
+chat front ends are imported by ``serve`` alone, so the retrieval commands start without them.
+Exit codes: 0 success, 1 nothing matched (``remove``) or a repair that lost articles, 2 a
+problem with the index, the model, the settings or the command line (the message says what to
+do), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from bot.cli.render import answer_json, print_answer
-from bot.cli.stdin import read_line
+from bot.cli import index_commands, questions
+from bot.environment import load_environment
+from bot.logs import TEXT_FORMAT, quiet_libraries
 from bot.settings import ConfigError, Settings
-from bot.view import describe_ingest, ingest_report_lines
 
-if TYPE_CHECKING:
-    from retrieval import Engine, Turn
-
-
-def _notify(line: str) -> None:
-    """Say on stderr what slow first-time work is happening."""
-    print(f"newsbot: {line}", file=sys.stderr, flush=True)
+EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,15 +30,23 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsbot",
         description="Answer questions about news articles with cited excerpts and links.",
     )
-    parser.add_argument(
-        "--index-dir", help="index location (default: $NEWSBOT_INDEX_DIR or var/index)"
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    _add_global_options(parser, default=None)
+    # The same options after the subcommand (`newsbot ask --index-dir X "q"`); SUPPRESS keeps
+    # a subcommand from resetting what was given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_global_options(common, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="add new and changed articles to the index")
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, parents=[common])
+
+    ingest = command("ingest", "add new and changed articles, drop deleted ones")
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
-    ingest.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="start over: from PATHS only, or without PATHS from every recorded source",
+    )
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument(
         "--lock-timeout",
@@ -53,24 +56,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long to wait for another ingest to finish (default 600; 0: refuse at once)",
     )
 
-    ask = commands.add_parser("ask", help="answer one question (or one per stdin line)")
+    ask = command("ask", "answer one question (or one per stdin line)")
     ask.add_argument("question", nargs="?", help="the question; omit with --json to read stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
     ask.add_argument("--top-k", type=_positive, default=3, help="citations to show (default 3)")
 
-    chat = commands.add_parser("chat", help="interactive questions in the terminal")
+    chat = command("chat", "interactive questions in the terminal")
     chat.add_argument("--top-k", type=_positive, default=3, help="citations to show (default 3)")
 
-    commands.add_parser("stats", help="size, dates and provenance of the index")
+    command("stats", "size, dates and articles of the index (also of a damaged one)")
 
-    remove = commands.add_parser("remove", help="delete an article from the index")
-    remove.add_argument("source", help="the article's source name, as `newsbot stats` lists it")
+    remove = command("remove", "delete articles from the index")
+    remove.add_argument(
+        "source", help="a source as `newsbot stats` lists it, a .jsonl file, a folder or a URL"
+    )
 
-    commands.add_parser(
+    command("repair", "recover a damaged index without losing articles")
+
+    backup = command("backup", "copy the index (and its SQLite files) while it serves")
+    backup.add_argument("destination", type=Path, help="a new or empty folder")
+
+    command(
         "serve",
-        help="run the Telegram and/or Discord bot (needs TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN)",
+        "run the Telegram and/or Discord bot (needs TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN)",
     )
     return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    parser.add_argument(
+        "--index-dir",
+        default=default,
+        help="index location (default: $NEWSBOT_INDEX_DIR or var/index)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="log progress details"
+    )
 
 
 def _seconds(value: str) -> float:
@@ -91,161 +112,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=logging.INFO if args.verbose else logging.WARNING, format=TEXT_FORMAT
     )
+    quiet_libraries()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    environ = load_environment(os.environ)
     if args.command == "serve":
         from bot.serve import run_from_environment  # noqa: PLC0415 - the bots only here
 
-        return run_from_environment(os.environ)
+        return run_from_environment(environ)
     try:
-        settings = Settings.from_env(os.environ, serving=False)
+        settings = Settings.from_env(environ, serving=False)
     except ConfigError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if args.index_dir:
         settings = settings.with_index_dir(Path(args.index_dir))
     from retrieval import RetrievalError  # noqa: PLC0415 - keeps `--help` instant
 
     try:
-        return _run(args, settings)
+        if args.command in ("ask", "chat"):
+            return questions.run(args, settings)
+        return index_commands.run(args, settings)
     except RetrievalError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-
-
-def _engine(settings: Settings, *, lock_timeout: float | None = None) -> Engine:
-    from retrieval import Engine  # noqa: PLC0415
-
-    return Engine(
-        settings.index_dir,
-        cache_dir=settings.cache_dir,
-        device=settings.device,
-        notify=_notify,
-        lock_timeout=lock_timeout,
-    )
-
-
-def _open(settings: Settings, *, build: bool = False) -> Engine:
-    from retrieval import Engine  # noqa: PLC0415
-
-    return Engine.open(
-        settings.index_dir,
-        seeds=settings.seeds_dir if build else None,
-        cache_dir=settings.cache_dir,
-        device=settings.device,
-        notify=_notify,
-        progress=build,
-    )
-
-
-def _run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.command == "ingest":
-        paths = args.paths or [settings.seeds_dir]
-        engine = _engine(settings, lock_timeout=args.lock_timeout)
-        report = engine.ingest(paths, progress=not args.quiet, rebuild=args.rebuild)
-        for line in ingest_report_lines(report):
-            print(line)
+    except BrokenPipeError:  # `newsbot stats | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    if args.command == "stats":
-        return _stats(_open(settings))
-    if args.command == "remove":
-        engine = _open(settings)
-        try:
-            report = engine.remove(args.source)
-        except KeyError:
-            print(
-                f"newsbot: no article named {args.source!r}; `newsbot stats` lists them.",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"Removed {args.source}. {describe_ingest(report)}")
-        return 0
-    engine = _open(settings, build=True)
-    if args.command == "ask":
-        return _ask(engine, args)
-    return _chat(engine, top_k=args.top_k)
-
-
-def _stats(engine: Engine) -> int:
-    stats = engine.stats()
-    print(f"Index:      {stats.index_dir} (generation {stats.generation})")
-    print(f"Built:      {stats.built_at:%Y-%m-%d %H:%M:%S} UTC with {stats.model}")
-    print(f"Articles:   {stats.articles}")
-    print(f"Passages:   {stats.passages} ({stats.index_kind} vector search)")
-    print(f"Dates:      {stats.oldest or 'unknown'} to {stats.newest or 'unknown'}")
-    print()
-    for info in engine.articles():
-        date_text = info.published.isoformat() if info.published else "undated"
-        outlet = info.publisher or "unknown outlet"
-        print(f"{info.source}  {date_text}  {outlet}  {info.title}")
-        print(f"    {info.url or 'no link'}  ({info.passages} passages)")
-    return 0
-
-
-def _ask(engine: Engine, args: argparse.Namespace) -> int:
-    if args.question is None:
-        if not args.json:
-            print("newsbot: give a QUESTION, or use --json to read one per line from stdin.")
-            return 2
-        for line in sys.stdin:
-            if line.strip():
-                data = _answer_line(engine, line, args.top_k)
-                print(json.dumps(data, ensure_ascii=False), flush=True)
-        return 0
-    answer = engine.answer(args.question, top_k=args.top_k)
-    if args.json:
-        print(json.dumps(answer_json(answer), ensure_ascii=False))
-    else:
-        print_answer(answer, sys.stdout)
-    return 0
-
-
-def _answer_line(engine: Engine, line: str, top_k: int) -> dict[str, Any]:
-    """The JSON object for one stdin line; earlier questions are answered first, silently."""
-    from retrieval import continue_conversation  # noqa: PLC0415 - keeps `--help` instant
-
-    try:
-        asked = read_line(line)
-    except ValueError as exc:
-        return {"question": None, "error": str(exc)}
-    turns: tuple[Turn, ...] = ()
-    for earlier in asked.previous:
-        turns = continue_conversation(turns, engine.answer(earlier, top_k=top_k, previous=turns))
-    return answer_json(engine.answer(asked.question, top_k=top_k, previous=turns))
-
-
-def _chat(engine: Engine, *, top_k: int) -> int:
-    from bot.conversation import Conversations  # noqa: PLC0415
-    from retrieval import continue_conversation  # noqa: PLC0415
-
-    stats = engine.stats()
-    print(
-        f"newsbot: {stats.articles} articles, {stats.passages} passages. Ask a question "
-        '(follow-ups such as "and in 2023?" continue the last one; /new starts afresh; '
-        "an empty line or Ctrl-D quits)."
-    )
-    # The terminal is one chat with one person: the bots' rules, without chat and user ids.
-    conversations = Conversations()
-    while True:
-        try:
-            question = input("\n? ")
-        except EOFError:
-            print()
-            return 0
-        if not question.strip():
-            return 0
-        if question.strip() == "/new":
-            conversations.forget(0, 0)
-            print("Starting afresh: your next question stands on its own.")
-            continue
-        previous = conversations.context(0, 0)
-        answer = engine.answer(question, top_k=top_k, previous=previous)
-        conversations.remember(0, 0, continue_conversation(previous, answer))
-        print_answer(answer, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -10,12 +11,15 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.telegram.context import NewsbotContext
+from bot.view import GENERIC_EXAMPLE, example_question
+from retrieval import RetrievalError
 
 __all__ = [
     "EXAMPLE",
     "NO_PREVIEW",
     "Context",
     "edit_pieces",
+    "example",
     "reply",
     "send_pieces",
     "show_typing",
@@ -26,8 +30,17 @@ _LOGGER = logging.getLogger(__name__)
 Context = NewsbotContext
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-EXAMPLE = "Who did Putin give rings to?"
-"""The example question that hints, /start, /help and inline mode all show."""
+EXAMPLE = GENERIC_EXAMPLE
+"""The example question where the corpus is not looked at (inline mode's hint)."""
+
+
+async def example(context: Context) -> str:
+    """An example question about the newest article served (hints, /start, /help)."""
+    try:
+        articles = await asyncio.to_thread(context.services.engine.articles)
+    except RetrievalError:
+        return EXAMPLE
+    return example_question(articles)
 
 
 async def send_pieces(

@@ -6,6 +6,7 @@ Layout of an index directory::
     generations/<name>/      manifest.json, meta.sqlite, vectors.faiss, sentences.npy, bm25/
     generations/.tmp-*/      a generation being written; never loaded, removed when stale
     cache/embeddings.sqlite  embedding cache shared by all generations
+    sources.json             every article's source and origin, for repairs
     .lock                    held by the process that writes a generation
 
 A writer builds a complete generation in a temporary folder, fsyncs it, renames it into place
@@ -14,6 +15,7 @@ and only then replaces ``CURRENT``; a crash at any point leaves the previous gen
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from retrieval.errors import IndexCorruptError, IndexNotFoundError
@@ -28,9 +30,16 @@ SENTENCE_VECTORS = "sentences.npy"
 BM25_DIR = "bm25"
 EMBEDDING_CACHE = Path("cache") / "embeddings.sqlite"
 KEEP_GENERATIONS = 2
-REBUILD_ADVICE = (
-    "Rebuild it with `newsbot ingest --rebuild` (your article files are not affected)."
-)
+SOURCES = "sources.json"
+
+
+def repair_advice(index_dir: Path) -> str:
+    """The sentence that ends every message about a damaged index: the command that fixes it."""
+    where = shlex.quote(str(Path(index_dir).absolute()))
+    return (
+        f"Recover it with `newsbot repair --index-dir {where}` (it keeps every article; your "
+        "article files are not affected)."
+    )
 
 
 def current_generation(index_dir: Path) -> Path:
@@ -38,27 +47,28 @@ def current_generation(index_dir: Path) -> Path:
 
     Raises:
         IndexNotFoundError: When the directory holds no index.
-        IndexCorruptError: When ``CURRENT`` names a missing or malformed generation.
+        IndexCorruptError: When ``CURRENT`` names a missing or malformed generation, or is
+            missing while generations exist.
     """
     pointer = index_dir / CURRENT
+    advice = repair_advice(index_dir)
     if not pointer.exists() and not pointer.is_symlink():
+        if any((index_dir / GENERATIONS).glob("gen-*")):
+            # Not a new index: building one from the seeds would hide every other article.
+            raise IndexCorruptError(f"{pointer} is missing but generations exist. {advice}")
         raise IndexNotFoundError(
             f"No index in {index_dir}. Build one with `newsbot ingest` (it reads seeds/ by "
             "default)."
         )
     if not pointer.is_file():
-        raise IndexCorruptError(f"{pointer} is not a regular file. {REBUILD_ADVICE}")
+        raise IndexCorruptError(f"{pointer} is not a regular file. {advice}")
     try:
         name = pointer.read_text(encoding="utf-8", errors="replace").strip()
     except OSError as exc:
-        raise IndexCorruptError(
-            f"{pointer} cannot be read ({exc.strerror}). {REBUILD_ADVICE}"
-        ) from exc
+        raise IndexCorruptError(f"{pointer} cannot be read ({exc.strerror}). {advice}") from exc
     if not name.startswith("gen-") or "/" in name or name != Path(name).name:
-        raise IndexCorruptError(
-            f"{pointer} does not name a generation ({name!r}). {REBUILD_ADVICE}"
-        )
+        raise IndexCorruptError(f"{pointer} does not name a generation ({name!r}). {advice}")
     directory = index_dir / GENERATIONS / name
     if not directory.is_dir():
-        raise IndexCorruptError(f"The live generation {directory} is missing. {REBUILD_ADVICE}")
+        raise IndexCorruptError(f"The live generation {directory} is missing. {advice}")
     return directory

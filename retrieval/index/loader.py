@@ -12,11 +12,18 @@ import numpy as np
 
 from retrieval.errors import IndexCorruptError
 from retrieval.index.dense import VectorIndex
-from retrieval.index.layout import BM25_DIR, META, REBUILD_ADVICE, SENTENCE_VECTORS, VECTORS
+from retrieval.index.layout import (
+    BM25_DIR,
+    META,
+    SENTENCE_VECTORS,
+    VECTORS,
+    current_generation,
+    repair_advice,
+)
 from retrieval.index.manifest import Manifest
 from retrieval.index.sparse import LexicalIndex
 from retrieval.index.sqlite import ChunkTable, SentenceTable, read_metadata
-from retrieval.index.verify import check_consistency, verify_live
+from retrieval.index.verify import check_consistency, verify_generation
 from retrieval.records import Article
 
 
@@ -70,7 +77,21 @@ def load_index(
         IndexMismatchError: Built with another model or format version.
         IndexCorruptError: Anything missing, altered or inconsistent.
     """
-    directory, manifest = verify_live(index_dir, model_hash=model_hash, checksums=checksums)
+    return load_generation(
+        current_generation(index_dir), model_hash=model_hash, checksums=checksums
+    )
+
+
+def load_generation(
+    directory: Path, *, model_hash: str | None = None, checksums: bool = True
+) -> LoadedIndex:
+    """Load and verify one generation folder, live or not (a repair tries older ones).
+
+    Raises:
+        IndexMismatchError: Built with another model or format version.
+        IndexCorruptError: Anything missing, altered or inconsistent.
+    """
+    manifest = verify_generation(directory, model_hash=model_hash, checksums=checksums)
     try:
         metadata = read_metadata(directory / META)
         vectors = VectorIndex.load(directory / VECTORS)
@@ -78,7 +99,8 @@ def load_index(
         sentence_vectors = np.load(directory / SENTENCE_VECTORS, mmap_mode="r")
     except (sqlite3.DatabaseError, RuntimeError, OSError, ValueError, KeyError) as exc:
         raise IndexCorruptError(
-            f"The index in {directory} cannot be read ({exc}). {REBUILD_ADVICE}"
+            f"The index in {directory} cannot be read ({exc}). "
+            f"{repair_advice(directory.parent.parent)}"
         ) from exc
     loaded = LoadedIndex(
         directory,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.errors import IndexCorruptError
-from retrieval.index.layout import FORMAT_VERSION, MANIFEST, REBUILD_ADVICE
+from retrieval.index.layout import FORMAT_VERSION, MANIFEST, repair_advice
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +98,14 @@ def read_manifest(directory: Path) -> Manifest:
     try:
         return Manifest.from_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise IndexCorruptError(f"{path} is missing. {REBUILD_ADVICE}") from None
+        raise IndexCorruptError(
+            f"{path} is missing. {repair_advice(directory.parent.parent)}"
+        ) from None
     except OSError as exc:
         raise IndexCorruptError(
-            f"{path} cannot be read ({exc.strerror}). {REBUILD_ADVICE}"
+            f"{path} cannot be read ({exc.strerror}). {repair_advice(directory.parent.parent)}"
         ) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise IndexCorruptError(
-            f"{path} is not a valid manifest ({exc}). {REBUILD_ADVICE}"
+            f"{path} is not a valid manifest ({exc}). {repair_advice(directory.parent.parent)}"
         ) from exc

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -179,20 +180,7 @@ def read_metadata(path: Path) -> Metadata:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         articles = {
-            row[0]: Article(
-                source=row[0],
-                title=row[1],
-                text=row[2],
-                url=row[3],
-                published=date.fromisoformat(row[4]) if row[4] else None,
-                publisher=row[5],
-                related_links=tuple(json.loads(row[6])),
-                content_hash=row[7],
-                notes=tuple(json.loads(row[8])),
-                origin=row[9],
-                byline=row[10],
-            )
-            for row in db.execute("SELECT * FROM articles ORDER BY source")
+            row[0]: _article(row) for row in db.execute("SELECT * FROM articles ORDER BY source")
         }
         chunk_rows = db.execute(
             'SELECT id, source, ordinal, start, "end", first_sentence, last_sentence '
@@ -226,4 +214,45 @@ def read_metadata(path: Path) -> Metadata:
         sentences=sentences,
         vocabulary=vocabulary,
         aliases=tuple((str(a), str(b)) for a, b in aliases),
+    )
+
+
+def read_articles(path: Path) -> tuple[dict[str, Article], dict[str, int]]:
+    """Read only the articles (and passages per article) of a possibly damaged database.
+
+    A repair uses it on generations that fail verification, so the file is integrity-checked
+    first: a page that SQLite cannot vouch for must not become an article.
+
+    Raises:
+        sqlite3.DatabaseError: When the file is not an intact metadata database.
+    """
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        check = db.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            raise sqlite3.DatabaseError(f"integrity check failed: {check[0][0]}")
+        articles = {
+            row[0]: _article(row) for row in db.execute("SELECT * FROM articles ORDER BY source")
+        }
+        passages = dict(db.execute("SELECT source, COUNT(*) FROM chunks GROUP BY source"))
+    except (ValueError, TypeError, IndexError) as exc:
+        raise sqlite3.DatabaseError(f"unreadable article row: {exc}") from exc
+    finally:
+        db.close()
+    return articles, {str(k): int(v) for k, v in passages.items()}
+
+
+def _article(row: Sequence[Any]) -> Article:
+    return Article(
+        source=row[0],
+        title=row[1],
+        text=row[2],
+        url=row[3],
+        published=date.fromisoformat(row[4]) if row[4] else None,
+        publisher=row[5],
+        related_links=tuple(json.loads(row[6])),
+        content_hash=row[7],
+        notes=tuple(json.loads(row[8])),
+        origin=row[9],
+        byline=row[10],
     )

@@ -14,7 +14,7 @@ from retrieval.embedding.protocol import DIMENSION, MODEL_SHA256
 from retrieval.errors import IndexCorruptError, IndexMismatchError
 from retrieval.files import file_sha256
 from retrieval.index.dense import stored_ids
-from retrieval.index.layout import FORMAT_VERSION, MANIFEST, REBUILD_ADVICE, current_generation
+from retrieval.index.layout import FORMAT_VERSION, MANIFEST, current_generation, repair_advice
 from retrieval.index.manifest import Manifest, read_manifest
 from retrieval.index.sparse import LexicalIndex
 
@@ -28,25 +28,26 @@ def verify_files(directory: Path, manifest: Manifest, *, checksums: bool = True)
     Raises:
         IndexCorruptError: Naming the first file that is missing, extra, resized or altered.
     """
+    advice = repair_advice(directory.parent.parent)
     listed = set(manifest.files)
     for relative, expected in sorted(manifest.files.items()):
         path = directory / relative
         if not path.is_file():
-            raise IndexCorruptError(f"Index file {path} is missing. {REBUILD_ADVICE}")
+            raise IndexCorruptError(f"Index file {path} is missing. {advice}")
         size = path.stat().st_size
         if size != expected.get("bytes"):
             raise IndexCorruptError(
                 f"Index file {path} has {size} bytes, expected {expected.get('bytes')} "
-                f"(truncated or altered). {REBUILD_ADVICE}"
+                f"(truncated or altered). {advice}"
             )
         try:
             altered = checksums and file_sha256(path) != expected.get("sha256")
         except OSError as exc:
             raise IndexCorruptError(
-                f"Index file {path} cannot be read ({exc.strerror}). {REBUILD_ADVICE}"
+                f"Index file {path} cannot be read ({exc.strerror}). {advice}"
             ) from exc
         if altered:
-            raise IndexCorruptError(f"Index file {path} fails its SHA-256 check. {REBUILD_ADVICE}")
+            raise IndexCorruptError(f"Index file {path} fails its SHA-256 check. {advice}")
     present = {
         p.relative_to(directory).as_posix()
         for p in directory.rglob("*")
@@ -54,9 +55,7 @@ def verify_files(directory: Path, manifest: Manifest, *, checksums: bool = True)
     }
     extra = sorted(present - listed)
     if extra:
-        raise IndexCorruptError(
-            f"Unexpected file {directory / extra[0]} in the index. {REBUILD_ADVICE}"
-        )
+        raise IndexCorruptError(f"Unexpected file {directory / extra[0]} in the index. {advice}")
 
 
 def verify_live(
@@ -84,11 +83,32 @@ def verify_live(
         IndexCorruptError: Anything missing, altered or inconsistent.
     """
     directory = current_generation(index_dir)
+    manifest = verify_generation(
+        directory, model_hash=model_hash, checksums=checksums, expected=expected
+    )
+    return directory, manifest
+
+
+def verify_generation(
+    directory: Path,
+    *,
+    model_hash: str | None = None,
+    checksums: bool = True,
+    expected: Manifest | None = None,
+) -> Manifest:
+    """Check one generation folder (live or not): manifest, model, format and files.
+
+    Raises:
+        IndexMismatchError: Built with another model, dimension or format version.
+        IndexCorruptError: Anything missing, altered or inconsistent.
+    """
+    index_dir = directory.parent.parent
+    advice = repair_advice(index_dir)
     manifest = read_manifest(directory)
     if manifest.generation != directory.name:
         raise IndexCorruptError(
             f"The manifest in {directory} describes generation {manifest.generation!r}, not "
-            f"this one (copied from another generation?). {REBUILD_ADVICE}"
+            f"this one (copied from another generation?). {advice}"
         )
     if (
         expected is not None
@@ -96,25 +116,25 @@ def verify_live(
         and manifest != expected
     ):
         raise IndexCorruptError(
-            f"The manifest in {directory} changed after the index was loaded. {REBUILD_ADVICE}"
+            f"The manifest in {directory} changed after the index was loaded. {advice}"
         )
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
             f"The index in {index_dir} has format {manifest.format_version}; this newsbot "
-            f"reads format {FORMAT_VERSION}. {REBUILD_ADVICE}"
+            f"reads format {FORMAT_VERSION}. {advice}"
         )
     if model_hash is not None and manifest.model_hash != model_hash:
         raise IndexMismatchError(
             f"The index in {index_dir} was built with model weights {manifest.model_hash[:12]}…"
-            f" but the loaded model is {model_hash[:12]}…. {REBUILD_ADVICE}"
+            f" but the loaded model is {model_hash[:12]}…. {advice}"
         )
     if manifest.model_hash == MODEL_SHA256 and manifest.dimension != DIMENSION:
         raise IndexMismatchError(
             f"The index in {index_dir} claims {manifest.dimension}-dimensional vectors, but "
-            f"{manifest.model_id} makes {DIMENSION}. {REBUILD_ADVICE}"
+            f"{manifest.model_id} makes {DIMENSION}. {advice}"
         )
     verify_files(directory, manifest, checksums=checksums)
-    return directory, manifest
+    return manifest
 
 
 def check_consistency(loaded: LoadedIndex) -> None:
@@ -147,7 +167,7 @@ def check_consistency(loaded: LoadedIndex) -> None:
     if problems:
         raise IndexCorruptError(
             f"The index in {loaded.directory} is inconsistent: {'; '.join(problems)}. "
-            f"{REBUILD_ADVICE}"
+            f"{repair_advice(loaded.directory.parent.parent)}"
         )
 
 

@@ -30,6 +30,7 @@ from retrieval.index.layout import (
     SENTENCE_VECTORS,
     VECTORS,
 )
+from retrieval.index.ledger import write_ledger
 from retrieval.index.manifest import Manifest
 from retrieval.index.sparse import LexicalIndex
 from retrieval.index.sqlite import SentenceRow, write_metadata
@@ -114,7 +115,8 @@ def write_generation(
     final = generations / name
     temporary.rename(final)
     fsync_dir(generations)
-    _switch_current(index_dir, name)
+    switch_current(index_dir, name)
+    write_ledger(index_dir, name, articles)
     _prune(generations, keep=name)
     return manifest
 
@@ -127,7 +129,8 @@ def _checksums(directory: Path) -> dict[str, dict[str, Any]]:
     return files
 
 
-def _switch_current(index_dir: Path, name: str) -> None:
+def switch_current(index_dir: Path, name: str) -> None:
+    """Make generation ``name`` the live one, atomically. Call under the write lock."""
     pointer = index_dir / CURRENT
     if pointer.is_dir() and not pointer.is_symlink():
         shutil.rmtree(pointer)  # a damaged pointer; replace() cannot overwrite a folder

@@ -72,4 +72,5 @@ def build_article(
         related_links=metadata.related_links,
         content_hash=content_hash,
         notes=notes,
+        byline=metadata.byline,
     )

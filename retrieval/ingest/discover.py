@@ -34,11 +34,19 @@ class Candidate:
         path: Where to read it.
         source: Its path relative to the folder given (its name for a file given directly).
         display: The path for the ingest report, with control characters escaped.
+        origin: Its normalised absolute path: the article's identity in the index.
     """
 
     path: Path
     source: str
     display: str
+    origin: str = ""
+
+
+def absolute(given: Path) -> Path:
+    """Return ``given`` as a normalised absolute path, its last part not followed if a link."""
+    full = Path(os.path.abspath(given))  # noqa: PTH100 - resolve() would follow the link
+    return Path(os.path.realpath(full.parent)) / full.name if full.name else full
 
 
 def discover(given: Path, skip: Skip) -> Iterator[Candidate]:
@@ -59,7 +67,7 @@ def discover(given: Path, skip: Skip) -> Iterator[Candidate]:
     if reason is not None:
         skip(display, reason)
         return
-    yield Candidate(path=given, source=given.name, display=display)
+    yield Candidate(path=given, source=given.name, display=display, origin=str(absolute(given)))
 
 
 def shown(path: Path) -> str:
@@ -79,6 +87,7 @@ def _escaped(char: str) -> str:
 
 def _walk(root: Path, skip: Skip) -> Iterator[Candidate]:
     """Walk ``root`` depth first in sorted order, without following symbolic links."""
+    base = absolute(root)
     stack: list[tuple[Iterator[os.DirEntry[str]], Path, str]] = []
     opened = _sorted_entries(root, skip)
     if opened is not None:
@@ -110,7 +119,8 @@ def _walk(root: Path, skip: Skip) -> Iterator[Candidate]:
         if reason is not None:
             skip(shown(path), reason)
             continue
-        yield Candidate(path=path, source=f"{prefix}{entry.name}", display=shown(path))
+        source = f"{prefix}{entry.name}"
+        yield Candidate(path=path, source=source, display=shown(path), origin=str(base / source))
 
 
 def _sorted_entries(folder: Path, skip: Skip) -> Iterator[os.DirEntry[str]] | None:

@@ -96,6 +96,13 @@ _BYLINE = re.compile(
 
 _BYLINE_MAX_WORDS = 10
 
+# "By Jane Doe, published 2024-11-29": a byline and a header date on one line.
+_BYLINE_DATE = re.compile(
+    _BYLINE.pattern + r"\s*[,;|·–—-]\s*(?:(?:published|updated|posted)(?:\s+on)?\s*:?\s*)?"
+    r"(?P<date>\d{4}-\d{2}-\d{2})\.?",
+    re.IGNORECASE,
+)
+
 _AGENCY_TAG = re.compile(r"\((?P<name>[A-Z][A-Za-z&.]{1,20})\)\s*[-–—]?\s*")
 
 _KNOWN_TAG_AGENCIES = frozenset({"Reuters", "Bloomberg", "Xinhua", "Interfax", "Sputnik"})
@@ -143,6 +150,10 @@ def remove_furniture(paragraphs: list[str], removed: list[Furniture]) -> list[st
             removed.append(Furniture("disclaimer", paragraph))
             continue
         in_disclaimer = False
+        both = _BYLINE_DATE.fullmatch(paragraph) if len(kept) < _HEADLINE_ZONE else None
+        if both is not None:
+            removed += [Furniture("byline", both["name"]), Furniture("date", both["date"])]
+            continue
         text = _remove_header_date(paragraph, removed, leading=not kept)
         text = _remove_icon_legends(text, removed)
         if not text:

@@ -12,7 +12,8 @@ _SPACES = re.compile(r"\s+")
 _URL_LINE = re.compile(r"<?(https?://\S+?)>?", re.IGNORECASE)
 
 _URL_LABEL = re.compile(
-    r"(?:original|canonical|source|article)?\s*(?:url|link)\s*:\s*(?P<url>https?://\S+)?",
+    r"(?:(?:original|canonical|source|article)?\s*(?:url|link)|source)\s*:\s*"
+    r"(?P<url>https?://\S+)?",
     re.IGNORECASE,
 )
 
@@ -27,6 +28,15 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\((https?://[^)\s]+)\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
 _MD_HEADING = re.compile(r"#{1,6}\s+")
+
+# Markdown emphasis: **strong**, __strong__, *em*, _em_. The markers must hug the words and
+# sit at word edges, so "5 * 3", snake_case names and bullet asterisks are left alone.
+_MD_EMPHASIS = (
+    re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])"),
+    re.compile(r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])"),
+    re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])"),
+    re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])"),
+)
 
 
 # A hard-wrapped file has inner lines (lines followed by another line of the same paragraph)
@@ -46,7 +56,7 @@ def collapse_spaces(text: str) -> str:
 
 
 def strip_line_markup(lines: Iterable[str], removed: list[Furniture]) -> list[str]:
-    """Strip each line; turn Markdown headings, images and links into plain text."""
+    """Strip each line; turn Markdown headings, images, links and emphasis into plain text."""
     result: list[str] = []
     for raw in lines:
         line = raw.strip()
@@ -58,6 +68,8 @@ def strip_line_markup(lines: Iterable[str], removed: list[Furniture]) -> list[st
             line = _MD_LINK.sub(r"\1", line)
         if _MD_HEADING.match(line):
             line = _MD_HEADING.sub("", line, count=1)
+        for emphasis in _MD_EMPHASIS:
+            line = emphasis.sub(r"\1", line)
         result.append(line)
     return result
 

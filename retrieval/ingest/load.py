@@ -16,7 +16,7 @@ from tqdm import tqdm
 from retrieval.errors import UnusableArticleError
 from retrieval.ingest.article import hash_bytes, parse_text_article
 from retrieval.ingest.cleaning import normalize_text
-from retrieval.ingest.discover import Candidate, discover
+from retrieval.ingest.discover import Candidate, absolute, discover
 from retrieval.ingest.html import parse_html_article
 from retrieval.ingest.jsonl import load_json_records
 from retrieval.ingest.read import (
@@ -39,15 +39,21 @@ class LoadResult:
     Attributes:
         articles: The cleaned articles, in input order (folders walked in sorted order).
         skipped: Every input that produced no article, with the reason.
+        roots: The folders and files given that exist, as normalised absolute paths.
+        found: Every candidate file found under them (absolute), read or skipped.
+        parsed: The files among ``found`` that produced at least one article.
     """
 
     articles: tuple[Article, ...]
     skipped: tuple[SkippedFile, ...]
+    roots: tuple[str, ...] = ()
+    found: frozenset[str] = frozenset()
+    parsed: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
 class _Collector:
-    """Accumulates articles and skips, keeping the first article of each source."""
+    """Accumulates articles and skips, keeping the first article of each origin."""
 
     articles: list[Article] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
@@ -58,11 +64,12 @@ class _Collector:
         self.skipped.append(SkippedFile(path=path, reason=reason))
 
     def add(self, article: Article, display: str) -> None:
-        first = self.loaded_from.get(article.source)
+        key = article.origin or article.source
+        first = self.loaded_from.get(key)
         if first is not None:
-            self.skip(display, _duplicate_reason(article.source, first))
+            self.skip(display, _duplicate_reason(first))
             return
-        self.loaded_from[article.source] = display
+        self.loaded_from[key] = display
         self.articles.append(article)
 
 
@@ -74,8 +81,10 @@ def load_articles(
     Hidden files and folders are skipped silently. An article's ``source`` is its path
     relative to the folder given (POSIX style), or its name for a file given directly, with
     ``#N`` appended for a record of a JSON list (its 1-based position) or of a JSON Lines file
-    (its line number); a .json file holding one object keeps the bare name. Non-UTF-8 text
-    is decoded with a fallback and noted in ``Article.notes``.
+    (its line number); a .json file holding one object keeps the bare name. Its ``origin`` is
+    the same with the file's normalised absolute path: two folders may hold files of the same
+    name, and the index tells them apart by origin. Non-UTF-8 text is decoded with a fallback
+    and noted in ``Article.notes``.
 
     Args:
         paths: Files and folders to ingest.
@@ -95,20 +104,32 @@ def load_articles(
         raise ValueError(f"max_bytes must be positive, got {max_bytes}")
     collected = _Collector()
     candidates: list[Candidate] = []
+    roots: list[str] = []
     for given in paths:
-        candidates.extend(discover(Path(given), collected.skip))
+        found = list(discover(Path(given), collected.skip))
+        if found or Path(given).is_dir():
+            roots.append(str(absolute(Path(given))))
+        candidates.extend(found)
+    parsed: set[str] = set()
     for candidate in tqdm(
         candidates, desc="Reading articles", unit="file", disable=not show_progress
     ):
-        first = collected.files_loaded_from.get(candidate.source)
+        first = collected.files_loaded_from.get(candidate.origin)
         if first is not None:
-            collected.skip(candidate.display, _duplicate_reason(candidate.source, first))
+            collected.skip(candidate.display, _duplicate_reason(first))
             continue
         loaded = len(collected.articles)
         _load_file(candidate, max_bytes, collected)
         if len(collected.articles) > loaded:
-            collected.files_loaded_from[candidate.source] = candidate.display
-    return LoadResult(articles=tuple(collected.articles), skipped=tuple(collected.skipped))
+            collected.files_loaded_from[candidate.origin] = candidate.display
+            parsed.add(candidate.origin)
+    return LoadResult(
+        articles=tuple(collected.articles),
+        skipped=tuple(collected.skipped),
+        roots=tuple(dict.fromkeys(roots)),
+        found=frozenset(c.origin for c in candidates),
+        parsed=frozenset(parsed),
+    )
 
 
 def _load_file(candidate: Candidate, max_bytes: int, collected: _Collector) -> None:
@@ -134,15 +155,22 @@ def _load_file(candidate: Candidate, max_bytes: int, collected: _Collector) -> N
         except UnusableArticleError as exc:
             collected.skip(candidate.display, str(exc))
             return
+        article = replace(article, origin=candidate.origin)
         collected.add(_with_notes(article, notes), candidate.display)
         return
+
+    def add_record(article: Article, display: str) -> None:
+        # A record's source is the file's plus "#N": its origin gets the same suffix.
+        suffix = article.source[len(candidate.source) :]
+        collected.add(replace(article, origin=candidate.origin + suffix), display)
+
     load_json_records(
         text,
         lines=suffix == ".jsonl",
         source=candidate.source,
         display=candidate.display,
         notes=notes,
-        add=collected.add,
+        add=add_record,
         skip=collected.skip,
     )
 
@@ -151,5 +179,5 @@ def _with_notes(article: Article, notes: tuple[str, ...]) -> Article:
     return replace(article, notes=(*article.notes, *notes)) if notes else article
 
 
-def _duplicate_reason(source: str, first: str) -> str:
-    return f"duplicate source {source!r} (already loaded from {first}): rename one of them"
+def _duplicate_reason(first: str) -> str:
+    return f"given twice (already loaded from {first}): it is ingested once"

@@ -104,6 +104,7 @@ class Metadata:
         published: Publication date, or None when the source does not say.
         publisher: Outlet or agency name, or None when unknown.
         related_links: Other URLs, in order of appearance, without duplicates.
+        byline: The author named by a byline ("By Jane Doe"), or None.
     """
 
     title: str
@@ -111,6 +112,7 @@ class Metadata:
     published: date | None
     publisher: str | None
     related_links: tuple[str, ...]
+    byline: str | None = None
 
 
 def extract_metadata(
@@ -173,6 +175,7 @@ def extract_metadata(
         published=when,
         publisher=who,
         related_links=related,
+        byline=next((n for n in found.get("byline", []) if not _is_organisation(n)), None),
     )
 
 

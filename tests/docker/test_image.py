@@ -179,7 +179,10 @@ def test_compose_checks_health_and_keeps_the_index_like_the_image(image: Stage) 
 
     assert service["healthcheck"]["test"] == ["CMD", *image.healthcheck]
     assert f"newsbot-index:{image.env['NEWSBOT_INDEX_DIR']}" in service["volumes"]
-    assert service["env_file"] == ".env"
+    # Compose must start without a .env (the bot then says which setting is missing).
+    assert service["env_file"] == [{"path": ".env", "required": False}]
+    assert "ports" not in service  # long polling needs none; the health check runs inside
+    assert image.env["NEWSBOT_HOST"] == "0.0.0.0"  # the container's /healthz is reachable
     assert service["restart"] == "unless-stopped"
     assert service["init"] is True
     compose = (ROOT / "docker-compose.yml").read_text()

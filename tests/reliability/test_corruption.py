@@ -2,10 +2,12 @@
 
 Each damage is applied to a copy of a two-generation index (so files can be swapped between
 generations). Three views must agree: ``load_index`` raises a RetrievalError naming
-`newsbot ingest --rebuild`; `newsbot ask` prints that message on one stderr line and exits
-non-zero (no traceback); a bot that loaded the index before the damage reports 503 on
-/healthz instead of claiming to be fine. tests/test_index.py covers the basic kinds at the
-``load_index`` level; this module adds the rest and the CLI and bot views.
+`newsbot repair --index-dir DIR`; `newsbot ask` prints that message on one stderr line and
+exits non-zero (no traceback); a bot that loaded the index before the damage reports 503 on
+/healthz instead of claiming to be fine. The named fix then recovers every article, those of
+the newer generation included: a repair never falls back on the seeds alone.
+tests/retrieval/index/test_generations.py covers the basic kinds at the ``load_index`` level;
+this module adds the rest and the CLI and bot views.
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ from retrieval.index.layout import CURRENT, GENERATIONS, MANIFEST, current_gener
 from retrieval.index.loader import load_index
 from retrieval.index.manifest import read_manifest
 from retrieval.index.writer import _checksums
-from tests.stress.harness import SEEDS, synthetic_articles
+from tests.stress.harness import synthetic_articles
 
-FIX = "newsbot ingest --rebuild"
+FIX = "newsbot repair --index-dir"
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +223,8 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "CURRENT is binary garbage": lambda d: _set_current(d, bytes(range(256))),
     "CURRENT is empty": lambda d: _set_current(d, b""),
     "CURRENT is a folder": _current_is_a_folder,
+    # Not "no index yet": building one from the seeds would hide the user's articles.
+    "CURRENT deleted": lambda d: (d / CURRENT).unlink(),
     "CURRENT escapes the index": lambda d: _set_current(d, b"gen-x/../../../etc\n"),
     "live generation folder deleted": lambda d: shutil.rmtree(_live(d)),
     "extra file in the generation": _on_live(lambda g: (g / "notes.txt").write_text("hi")),
@@ -277,11 +281,12 @@ def test_the_named_fix_repairs_the_damage(
 ) -> None:
     damage(index)
 
-    report = Engine(index, embedder=embedder).ingest([SEEDS], rebuild=True)
+    report = Engine(index, embedder=embedder).repair()
 
-    assert report.generation.startswith("gen-")
+    assert report.problem and not report.lost
     loaded = load_index(index, model_hash=embedder.model_hash)
-    assert len(loaded.articles) == 5
+    assert len(loaded.articles) == 6  # the five seeds and the article ingested after them
+    assert loaded.directory.name == report.generation
     assert not list(index.glob(".CURRENT.*.tmp"))
 
 

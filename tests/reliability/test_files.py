@@ -130,7 +130,7 @@ def test_hostile_files_get_one_line_each_and_nothing_is_written_outside_the_inde
         assert mine == [f"note {name}: {note}"], (name, out)
     # The same file reached twice (folder and `..` path) is one duplicate line, not two articles.
     duplicates = [line for line in lines if "a..b.txt" in line]
-    assert len(duplicates) == 1 and "duplicate source" in duplicates[0], out
+    assert len(duplicates) == 1 and "given twice" in duplicates[0], out
     assert lines[0].startswith("6 added, 0 replaced, 0 unchanged, 0 removed, "), out
     assert f"{len(SKIPPED) + len(RECORD_SKIPS) + 1} skipped" in lines[0]
     assert not any("hidden" in line for line in lines)

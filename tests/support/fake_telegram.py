@@ -297,6 +297,8 @@ class FakeTelegram:
         self.callback_answers: list[dict[str, Any]] = []
         self.chat_actions: list[dict[str, Any]] = []
         self.commands: list[dict[str, Any]] = []
+        self.description = ""
+        self.short_description = ""
         self.webhook: dict[str, Any] = {"url": ""}
         self.allowed_updates: list[str] = []
         self._scoped_commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -326,6 +328,10 @@ class FakeTelegram:
                 "setMyCommands": self._set_my_commands,
                 "getMyCommands": self._get_my_commands,
                 "deleteMyCommands": self._delete_my_commands,
+                "setMyDescription": self._set_my_description,
+                "getMyDescription": self._get_my_description,
+                "setMyShortDescription": self._set_my_short_description,
+                "getMyShortDescription": self._get_my_short_description,
                 "sendMessage": self._send_message,
                 "editMessageText": self._edit_message_text,
                 "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -709,6 +715,26 @@ class FakeTelegram:
         if key == ("default", ""):
             self.commands = []
         return True
+
+    async def _set_my_description(self, params: dict[str, Any]) -> bool:
+        text = str(params.get("description") or "")
+        if len(text) > 512:
+            raise _bad_request("BOT_DESCRIPTION_INVALID")
+        self.description = text
+        return True
+
+    async def _get_my_description(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"description": self.description}
+
+    async def _set_my_short_description(self, params: dict[str, Any]) -> bool:
+        text = str(params.get("short_description") or "")
+        if len(text) > 120:
+            raise _bad_request("BOT_SHORT_DESCRIPTION_INVALID")
+        self.short_description = text
+        return True
+
+    async def _get_my_short_description(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"short_description": self.short_description}
 
     # -- methods: messages -------------------------------------------------------------------
 

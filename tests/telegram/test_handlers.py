@@ -133,7 +133,7 @@ async def test_long_question_is_cut_and_says_so(
     await process(app, fake.private_message("Putin rings summit " * 527))
 
     text = "\n".join(reply.text for reply in fake.messages_to(ALICE))
-    assert "read only its first 1,000 characters" in text
+    assert "longer than 1,000 characters, so I answered only its question" in text
 
 
 async def test_non_text_message_gets_a_hint(app: NewsbotApplication, fake: FakeTelegram) -> None:

@@ -18,8 +18,10 @@ from bot.conversation import CONVERSATION_TTL_S
 from bot.settings import ANONYMOUS_ADMIN_ID
 from bot.telegram.callbacks import articles_keyboard
 from bot.telegram.context import BotData
+from bot.telegram.deep_links import HELP_PAYLOADS, question_from_payload
+from bot.telegram.handlers.questions import answer_question
 from bot.telegram.render.formatting import format_about, format_articles, format_stats
-from bot.telegram.replies import EXAMPLE, Context, reply, send_pieces
+from bot.telegram.replies import Context, example, reply, send_pieces
 from bot.view import describe_ingest
 from retrieval import MAX_QUESTION_CHARS, RetrievalError
 
@@ -55,6 +57,15 @@ ADMIN_COMMANDS = (
     BotCommand("stats", "Admin: index and bot statistics"),
 )
 
+DESCRIPTION = (
+    "I answer questions about the news articles I have read, quoting the passages that answer"
+    " them and linking to their sources. I never make text up: if the articles don't say it,"
+    " I tell you. Send me a question to start."
+)
+"""What Telegram shows in an empty chat with the bot (setMyDescription, up to 512)."""
+SHORT_DESCRIPTION = "Answers questions about the news with quoted excerpts and source links."
+"""The bot's profile text and link preview (setMyShortDescription, up to 120)."""
+
 _ADMIN_ONLY = (
     "Sorry, /{command} is only for the bot's administrators, in a private chat with me."
     " Try /help to see what you can do."
@@ -62,8 +73,14 @@ _ADMIN_ONLY = (
 
 
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Register the command menu: public commands for all, admin ones for admins' chats."""
+    """Register the command menu (public for all, admin ones for admins' chats) and the
+    descriptions an empty chat and the profile show."""
     await application.bot.set_my_commands(PUBLIC_COMMANDS)
+    try:
+        await application.bot.set_my_description(DESCRIPTION)
+        await application.bot.set_my_short_description(SHORT_DESCRIPTION)
+    except TelegramError as exc:  # cosmetic: never a reason not to start
+        _LOGGER.warning("could not set the bot's description: %s", exc)
     bot_data = application.bot_data
     services = bot_data.services if isinstance(bot_data, BotData) else None
     if services is None:
@@ -79,7 +96,15 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 
 async def start(update: Update, context: Context) -> None:
-    """/start: welcome, how to ask, and recent headlines to ask about."""
+    """/start: welcome and recent headlines; a deep link's question (``?start=``) is answered."""
+    payload = context.args[0] if context.args else ""
+    if payload in HELP_PAYLOADS:
+        await help_command(update, context)
+        return
+    question = question_from_payload(payload)
+    if question is not None:
+        await answer_question(update, context, question)
+        return
     services = context.services
     try:
         articles = await asyncio.to_thread(services.engine.articles)
@@ -93,7 +118,7 @@ async def start(update: Update, context: Context) -> None:
         " and linking to the sources. I never make text up: if the articles don't say it,"
         " I tell you.",
         "",
-        f"Just send me a question, for example: <i>{html.escape(EXAMPLE)}</i>",
+        f"Just send me a question, for example: <i>{html.escape(await example(context))}</i>",
     ]
     if articles:
         lines += ["", "<b>Recent headlines you can ask about:</b>"]
@@ -105,12 +130,14 @@ async def start(update: Update, context: Context) -> None:
 async def help_command(update: Update, context: Context) -> None:
     """/help: how to ask in private chats, in groups and inline."""
     username = html.escape(context.bot.username)
-    example = html.escape(EXAMPLE)
+    sample = html.escape(await example(context))
     text = (
         "<b>How to ask</b>\n"
-        f"• In a private chat, send any question: <i>{example}</i>\n"
+        f"• In a private chat, send any question: <i>{sample}</i>\n"
         f"• In a group, write <code>/ask your question</code>, mention @{username}, or reply"
-        " to one of my messages.\n"
+        " to one of my messages. With Telegram's privacy mode on (the default), I see only"
+        " commands and replies to my messages in groups, not mentions: use /ask there, or ask"
+        " an admin to turn privacy mode off or make me an admin.\n"
         f"• In any chat, type <code>@{username} your question</code> and pick an article to"
         " share its excerpt.\n\n"
         f"<b>Follow-ups</b>: within {CONVERSATION_TTL_S / 60:.0f} minutes, ask on"
@@ -118,7 +145,8 @@ async def help_command(update: Update, context: Context) -> None:
         " answers; I show how I understood the question. /new starts afresh.\n\n"
         "Under an answer: <b>More sources</b> pages through further citations, <b>Shorter</b>"
         " shows only the key sentences, <b>Sources</b> lists the cited articles.\n\n"
-        f"Questions longer than {MAX_QUESTION_CHARS:,} characters are cut.\n\n"
+        f"In a message longer than {MAX_QUESTION_CHARS:,} characters I answer its last"
+        " question.\n\n"
         "/sources: the articles I have read\n/about: corpus size and freshness"
     )
     await reply(update, context, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
@@ -11,10 +12,11 @@ from bot import asking
 from bot.asking import ANSWER_TOP_K, Asked, Result
 from bot.telegram.callbacks import AnswerButton, answer_keyboard, parse_callback
 from bot.telegram.render.formatting import View, format_answer, page_count
-from bot.telegram.replies import EXAMPLE, Context, reply, send_pieces, show_typing
+from bot.telegram.replies import Context, example, reply, send_pieces, show_typing
 
 __all__ = [
     "ANSWER_TOP_K",
+    "answer_question",
     "ask",
     "on_group_message",
     "on_private_other",
@@ -36,7 +38,11 @@ _INDEX_UNAVAILABLE = (
 )
 
 
-async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: str) -> None:
+Hint = Callable[[str], str]
+"""Makes the reply to a message without a question from an example question (HTML-escaped)."""
+
+
+async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: Hint) -> None:
     """Answer one question in the chat it came from: throttle, clean, search, reply."""
     message = update.effective_message
     user = update.effective_user
@@ -51,6 +57,7 @@ async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: s
         chat_id=message.chat_id,
         reply_to=mine.message_id if mine is not None else None,
         answer_key=_answer_key(mine),
+        chat_type=str(message.chat.type),
     )
 
     async def typing() -> None:
@@ -66,7 +73,7 @@ async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: s
             await reply(update, context, _THROTTLED.format(seconds=seconds))
         return
     if outcome.result is Result.EMPTY:
-        await reply(update, context, hint)
+        await reply(update, context, hint(html.escape(await example(context))))
         return
     if outcome.result is Result.UNAVAILABLE or outcome.answer is None:
         await reply(update, context, _INDEX_UNAVAILABLE)
@@ -107,16 +114,21 @@ def _is_mine(message: Message | None, context: Context) -> bool:
     )
 
 
-def _empty_hint() -> str:
+def _empty_hint(example_html: str) -> str:
     """Return the hint for a message with no question in it: ask in words, with an example."""
-    return _EMPTY_HINT.format(example=html.escape(EXAMPLE))
+    return _EMPTY_HINT.format(example=example_html)
+
+
+async def answer_question(update: Update, context: Context, question: str) -> None:
+    """Answer ``question`` in the update's chat as if the user had sent it (deep links)."""
+    await _answer_in_chat(update, context, question, hint=_empty_hint)
 
 
 async def on_private_text(update: Update, context: Context) -> None:
     """Any text in a private chat is a question."""
     message = update.effective_message
     if message is not None and message.text is not None:
-        await _answer_in_chat(update, context, message.text, hint=_empty_hint())
+        await _answer_in_chat(update, context, message.text, hint=_empty_hint)
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -125,8 +137,7 @@ async def ask(update: Update, context: Context) -> None:
     if message is None:
         return
     question = _command_after(message)
-    hint = _ASK_HINT.format(example=html.escape(EXAMPLE))
-    await _answer_in_chat(update, context, question, hint=hint)
+    await _answer_in_chat(update, context, question, hint=lambda ex: _ASK_HINT.format(example=ex))
 
 
 def _command_after(message: Message) -> str:
@@ -160,10 +171,13 @@ async def on_group_message(update: Update, context: Context) -> None:
     text = message.text
     for mention in mentions:
         text = text.replace(mention, " ")
-    hint = _MENTION_HINT.format(username=html.escape(username), example=html.escape(EXAMPLE))
-    await _answer_in_chat(update, context, text, hint=hint)
+    name = html.escape(username)
+    await _answer_in_chat(
+        update, context, text, hint=lambda ex: _MENTION_HINT.format(username=name, example=ex)
+    )
 
 
 async def on_private_other(update: Update, context: Context) -> None:
     """Stickers, photos and the like in a private chat: say what the bot can read."""
-    await reply(update, context, "I can only read questions written as text. " + _empty_hint())
+    hint = _empty_hint(html.escape(await example(context)))
+    await reply(update, context, "I can only read questions written as text. " + hint)

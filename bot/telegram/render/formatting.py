@@ -14,8 +14,9 @@ from bot.view import (
     answer_view,
     format_date,
     page_count,
+    truncation_note,
 )
-from retrieval import MAX_QUESTION_CHARS, Answer, ArticleInfo, Citation, IndexStats
+from retrieval import Answer, ArticleInfo, Citation, IndexStats
 
 __all__ = [
     "PAGE_SIZE",
@@ -89,13 +90,9 @@ def format_not_found(answer: Answer, *, truncated: bool = False) -> list[str]:
     if detail:
         blocks.append((Span(detail),))
     blocks.append((Span(_NOT_FOUND_HINT, italic=True),))
-    if truncated:
-        blocks.append((Span(_truncation_note(), italic=True),))
+    if truncated and not answer.truncated:
+        blocks.append((Span(truncation_note(answer.question), italic=True),))
     return split_blocks(blocks)
-
-
-def _truncation_note() -> str:
-    return f"Your question was long, so I read only its first {MAX_QUESTION_CHARS:,} characters."
 
 
 def format_answer(
@@ -145,8 +142,8 @@ def format_answer(
         footer.append(Span(f"{prefix}Sources {first + 1}–{last} of {total}."))
     if footer:
         blocks.append(tuple(footer))
-    if truncated:
-        blocks.append((Span(_truncation_note(), italic=True),))
+    if truncated and not answer.truncated:  # else the notices above say it
+        blocks.append((Span(truncation_note(answer.question), italic=True),))
     return split_blocks(blocks, limit=limit)
 
 

@@ -70,7 +70,8 @@ def test_damaged_files_are_detected_with_the_fix(
         load_index(seed_index_copy)
     message = str(excinfo.value)
     assert expected in message
-    assert "newsbot ingest --rebuild" in message
+    assert "newsbot repair --index-dir" in message
+    assert str(seed_index_copy.absolute()) in message
 
 
 def test_extra_file_in_a_generation_is_detected(seed_index_copy: Path) -> None:

@@ -352,20 +352,32 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "make_inputs",
     [
-        pytest.param(lambda root: [root / "one", root / "two"], id="same-name-in-two-folders"),
         pytest.param(lambda root: [root / "one" / "a.txt"] * 2, id="same-file-twice"),
-        pytest.param(lambda root: [root / "one" / "a.txt", root / "two"], id="file-and-folder"),
+        pytest.param(
+            lambda root: [root / "one", root / "one" / "a.txt"], id="folder-and-its-file"
+        ),
     ],
 )
-def test_duplicate_source_keeps_the_first(
+def test_the_same_file_given_twice_is_read_once(
     tmp_path: Path, make_inputs: Callable[[Path], list[Path]]
 ) -> None:
     write(tmp_path / "one" / "a.txt", "First story.\n")
-    write(tmp_path / "two" / "a.txt", "Second story.\n")
     result = load_articles(make_inputs(tmp_path))
     assert [article.text for article in result.articles] == ["First story."]
     assert len(result.skipped) == 1
-    assert result.skipped[0].reason.startswith("duplicate source 'a.txt'")
+    assert result.skipped[0].reason.startswith("given twice")
+
+
+def test_files_of_the_same_name_in_two_folders_are_two_articles(tmp_path: Path) -> None:
+    write(tmp_path / "one" / "a.txt", "First story.\n")
+    write(tmp_path / "two" / "a.txt", "Second story.\n")
+    result = load_articles([tmp_path / "one", tmp_path / "two"])
+    assert [article.text for article in result.articles] == ["First story.", "Second story."]
+    assert [article.origin for article in result.articles] == [
+        str((tmp_path / "one" / "a.txt").resolve()),
+        str((tmp_path / "two" / "a.txt").resolve()),
+    ]
+    assert not result.skipped
 
 
 @pytest.mark.parametrize("given", [Path("seeds"), "seeds"])
@@ -413,13 +425,15 @@ def test_file_names_that_would_break_the_report_are_skipped(tmp_path: Path) -> N
     assert all("\n" not in skip.path and "rename" in skip.reason for skip in result.skipped)
 
 
-def test_a_second_json_file_of_the_same_name_is_one_duplicate_line(tmp_path: Path) -> None:
+def test_records_of_same_named_json_files_have_distinct_origins(tmp_path: Path) -> None:
     records = json.dumps([{"text": "One."}, {"text": "Two."}])
     write(tmp_path / "one" / "feed.json", records)
     write(tmp_path / "two" / "feed.json", records)
     result = load_articles([tmp_path / "one", tmp_path / "two"])
-    assert [article.source for article in result.articles] == ["feed.json#1", "feed.json#2"]
-    assert [skip.path for skip in result.skipped] == [(tmp_path / "two" / "feed.json").as_posix()]
+    assert [article.source for article in result.articles] == ["feed.json#1", "feed.json#2"] * 2
+    two = (tmp_path / "two" / "feed.json").resolve()
+    assert [article.origin for article in result.articles][2:] == [f"{two}#1", f"{two}#2"]
+    assert not result.skipped
 
 
 def test_lone_surrogates_from_json_escapes_are_dropped(tmp_path: Path) -> None:
@@ -427,3 +441,27 @@ def test_lone_surrogates_from_json_escapes_are_dropped(tmp_path: Path) -> None:
     article = only_article(load_articles([path]))
     assert article.text == "Putin met them."
     article.text.encode("utf-8")
+
+
+MARKDOWN_STORY = """# Harbour reopens after **three years** of works
+
+*By Jane Doe, published 2024-11-29*
+
+The **old harbour** of Saint-Malo reopened on *Friday* after three years of works, the mayor
+said. Fishing boats returned at dawn and __crowds__ gathered on the quay; the sign said
+5 * 3 = 15 and the file_name_here stayed as written.
+
+Source: https://news.example.com/2024/11/29/harbour-reopens
+"""
+
+
+def test_markdown_emphasis_source_line_and_byline_date_are_read(tmp_path: Path) -> None:
+    article = only_article(load_articles([write(tmp_path / "harbour.md", MARKDOWN_STORY)]))
+    assert article.title == "Harbour reopens after three years of works"
+    assert "*" not in article.text.replace("5 * 3", "") and "__" not in article.text
+    assert "The old harbour of Saint-Malo reopened on Friday" in article.text
+    assert "file_name_here" in article.text and "5 * 3 = 15" in article.text
+    assert article.url == "https://news.example.com/2024/11/29/harbour-reopens"
+    assert article.published == date(2024, 11, 29)
+    assert article.byline == "Jane Doe"
+    assert "Jane Doe" not in article.text and "Source:" not in article.text
