@@ -55,8 +55,8 @@ _REFUSALS = {
     ),
     Refusal.PERIOD_NOT_COVERED: (
         NOT_FOUND,
-        "None of the articles reports on {year}. Ask about what the articles cover, or leave "
-        "the year out.",
+        "The articles that cover this question say nothing about {year}. Ask about what they "
+        "cover, or leave the year out.",
     ),
     Refusal.OTHER_LANGUAGE: (
         "I can only search English-language articles.",

@@ -26,7 +26,7 @@ from retrieval.index.manifest import read_manifest
 from retrieval.index.verify import verify_files, verify_live
 from retrieval.maintenance import Maintenance
 from retrieval.query.answer import compose_answer
-from retrieval.query.followup import Turn, rewrite_followup
+from retrieval.query.followup import Turn, own_words, rewrite_followup
 from retrieval.query.language import foreign_language
 from retrieval.query.names import expand_names
 from retrieval.query.question import clean_question
@@ -246,6 +246,7 @@ class Engine(Maintenance):
             top_k=top_k,
             question_vector=vector,
             lexical_text=lexical_text,
+            key_text=own_words(query) if understood else None,
         )
         language = foreign_language(text)
         if language is not None and not answer.answered:

@@ -15,7 +15,7 @@ BOLD, RESET = "\033[1m", "\033[0m"
 def _note(view: AnswerView) -> str | None:
     """The remark printed after the citations, or the refusal's explanation."""
     if not view.answered:
-        return f"{view.headline or NOT_FOUND} {view.refusal}".strip()
+        return " ".join([f"{view.headline or NOT_FOUND} {view.refusal}".strip(), *view.notices])
     return " ".join(view.notices) or None
 
 

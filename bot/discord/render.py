@@ -91,6 +91,7 @@ def _not_found(answer: Answer, *, truncated: bool) -> Drawn:
     lines = [f"**{shown.headline or NOT_FOUND}**"]
     if shown.refusal:
         lines.append(shown.refusal)
+    lines.extend(f"*{t.safe(notice)}*" for notice in shown.notices)
     lines.append(_NOT_FOUND_HINT)
     if truncated:
         lines.append(_truncation_note())
@@ -203,7 +204,7 @@ def draw_answer(
     shown_answer = answer_view(answer)
     citations = shown_answer.citations
     total = len(citations)
-    notes = [f"*{notice}*" for notice in shown_answer.notices]
+    notes = [f"*{t.safe(notice)}*" for notice in shown_answer.notices]
     if view is View.SOURCES:
         shown: Sequence[CitationView] = citations
         embeds = [_sources_embed(citations)]

@@ -34,6 +34,8 @@ EXTRA_CANDIDATES = 3
 """Candidate articles weighed beyond ``top_k``: their key sentences may lift them."""
 SENTENCE_RANK_WEIGHT = 0.1
 """How much the key sentence's score counts next to the passage's in ordering citations."""
+PUBLISHED_IN_YEAR_RANK_BONUS = 0.35
+"""Ordering bonus of an article published in a year the question names."""
 
 
 def compose_answer(
@@ -45,6 +47,7 @@ def compose_answer(
     top_k: int,
     question_vector: Vectors,
     lexical_text: str | None = None,
+    key_text: str | None = None,
 ) -> Answer:
     """Turn ranked hits into an Answer with at most ``top_k`` citations (one per article).
 
@@ -56,13 +59,17 @@ def compose_answer(
         top_k: Citations at most.
         question_vector: The question's embedding.
         lexical_text: The question with other forms of its names, for term matching.
+        key_text: The words key sentences are chosen by, when not the whole question (a
+            follow-up's own words, without the context it carries).
     """
     period = intent.period if intent.restrict else None
     refused = Answer(question, refusal=Refusal.NOT_COVERED, period=period)
     if not hits:
         return refused
     hits = _with_time_evidence(hits, index, intent)
-    terms = QuestionTerms.of(index, lexical_text or question, question_vector, asks(question))
+    terms = QuestionTerms.of(
+        index, key_text or lexical_text or question, question_vector, asks(key_text or question)
+    )
     evidence = gather_evidence(index, hits, terms, lexical_text=lexical_text, years=intent.years)
     supported = supporting(
         evidence,
@@ -138,14 +145,16 @@ def _with_time_evidence(hits: Sequence[Hit], index: LoadedIndex, intent: TimeInt
 
 
 def _rank_key(draft: Draft, index: LoadedIndex, intent: TimeIntent) -> tuple[bool, float]:
-    """Articles that know the years the question names first, then passage and sentence."""
+    """Articles that know the years the question names first, then passage and sentence.
+
+    Among those, an article published in a named year leads an article that only mentions
+    it, unless the other's passage and sentence are much better.
+    """
     article = index.articles[draft.hit.source]
-    knows = all(
-        (article.published is not None and article.published.year == year)
-        or str(year) in article.text
-        for year in intent.years
-    )
-    return (not knows, -(draft.hit.score + SENTENCE_RANK_WEIGHT * draft.key_score))
+    published = article.published is not None and article.published.year in intent.years
+    knows = all(published or str(year) in article.text for year in intent.years)
+    score = draft.hit.score + SENTENCE_RANK_WEIGHT * draft.key_score
+    return (not knows, -(score + (PUBLISHED_IN_YEAR_RANK_BONUS if published else 0.0)))
 
 
 def _best_per_article(hits: Sequence[Hit]) -> list[Hit]:

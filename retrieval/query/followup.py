@@ -132,6 +132,15 @@ def rewrite_followup(question: str, previous: Sequence[Turn]) -> str | None:
     return _with_context(rewritten, context, budget=budget)
 
 
+def own_words(question: str) -> str:
+    """A rewritten question without the context it carries in brackets.
+
+    Key sentences are chosen by these words: the bracketed context finds the right articles,
+    but would pick the sentence that answered the previous question again.
+    """
+    return _split_context(question)[0]
+
+
 def _split_context(question: str) -> tuple[str, list[str]]:
     """A rewritten question's own words and the context it carried in brackets."""
     match = _CONTEXT.match(question)

@@ -89,6 +89,8 @@ def format_not_found(answer: Answer, *, truncated: bool = False) -> list[str]:
     detail = shown.refusal
     if detail:
         blocks.append((Span(detail),))
+    if shown.notices:
+        blocks.append((Span(" ".join(shown.notices), italic=True),))
     blocks.append((Span(_NOT_FOUND_HINT, italic=True),))
     if truncated and not answer.truncated:
         blocks.append((Span(truncation_note(answer.question), italic=True),))
