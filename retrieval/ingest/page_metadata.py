@@ -225,8 +225,10 @@ def _published(html: str, url: str, meta: dict[str, list[str]], json_ld: JsonLd)
     if found is None:
         if stated is not None:
             return stated
-        # Nothing in the markup: let htmldate read dates from the page's free text too.
-        return _htmldate(html, url, extensive=True)
+        # Nothing in the markup: let htmldate read dates from the page's free text too, but
+        # not its guesses from a month or a year alone ("© 2021" would become 1 January).
+        guess = _htmldate(html, url, extensive=True)
+        return guess if guess is not None and guess.day != 1 else None
     if stated is not None and abs((found - stated).days) > _DAY_TOLERANCE:
         return stated  # htmldate picked another date of the page (a related story, a comment)
     return found
