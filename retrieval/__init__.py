@@ -17,6 +17,17 @@ from retrieval.errors import (
     RetrievalError,
     UnusableArticleError,
 )
+from retrieval.follow import (
+    DEFAULT_EVERY,
+    AddReport,
+    FeedResult,
+    Follower,
+    PageResult,
+    RefreshReport,
+    check_web_url,
+)
+from retrieval.ingest.feed_store import FEEDS_FILE, FeedRecord
+from retrieval.ingest.schedule import parse_duration
 from retrieval.query.question import MAX_QUESTION_CHARS, Question, clean_question
 from retrieval.records import (
     Answer,
@@ -32,13 +43,19 @@ from retrieval.records import (
 )
 
 __all__ = [
+    "DEFAULT_EVERY",
+    "FEEDS_FILE",
     "MAX_QUESTION_CHARS",
+    "AddReport",
     "Answer",
     "Article",
     "ArticleInfo",
     "Citation",
     "Embedder",
     "Engine",
+    "FeedRecord",
+    "FeedResult",
+    "Follower",
     "IndexCorruptError",
     "IndexLockedError",
     "IndexMismatchError",
@@ -47,14 +64,18 @@ __all__ = [
     "IngestError",
     "IngestReport",
     "ModelError",
+    "PageResult",
     "Period",
     "Question",
+    "RefreshReport",
     "Refusal",
     "RetrievalError",
     "SkippedFile",
     "SourceRef",
     "UnusableArticleError",
+    "check_web_url",
     "clean_question",
     "default_cache_dir",
     "load_embedder",
+    "parse_duration",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -31,7 +31,15 @@ from retrieval.query.question import clean_question
 from retrieval.query.search import hybrid_search
 from retrieval.query.sentence_vectors import SENTENCE_CACHE_SIZE, SentenceVectorCache
 from retrieval.query.time_intent import parse_time_intent
-from retrieval.records import Answer, Article, ArticleInfo, IndexStats, IngestReport, Refusal
+from retrieval.records import (
+    Answer,
+    Article,
+    ArticleInfo,
+    IndexStats,
+    IngestReport,
+    Refusal,
+    SkippedFile,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -292,6 +300,55 @@ class Engine:
             merged, report = merge_articles(previous, loaded.articles)
             report = replace(report, skipped=loaded.skipped)
             return self._commit(merged, report, started, progress=progress, force=rebuild)
+
+    def add_articles(
+        self,
+        articles: Sequence[Article],
+        *,
+        skipped: Sequence[SkippedFile] = (),
+        retire: Collection[str] = (),
+        progress: bool = False,
+    ) -> IngestReport:
+        """Add articles built elsewhere (web pages, feed items), replacing those with their key.
+
+        An article whose content hash equals the indexed one's is unchanged and costs nothing;
+        when nothing changed no generation is written.
+
+        Args:
+            articles: The articles, keyed by ``Article.source`` (the first of a key wins).
+            skipped: Inputs that gave no article, passed through to the report.
+            retire: Keys to delete in the same generation (an article that moved to a new key).
+            progress: Show a progress bar while embedding.
+
+        Raises:
+            IndexLockedError: When another process keeps the index locked.
+            IndexCorruptError: When the index on disk fails verification.
+        """
+        started = time.perf_counter()
+        unique: dict[str, Article] = {}
+        for article in articles:
+            unique.setdefault(article.source, article)
+        if not unique and not retire:
+            return IngestReport(skipped=tuple(skipped), seconds=time.perf_counter() - started)
+        with self._write_lock, write_lock(self.index_dir, timeout=self.lock_timeout):
+            previous = self._articles_on_disk()
+            merged, report = merge_articles(previous, list(unique.values()))
+            removed = tuple(k for k in retire if k in merged and k not in unique)
+            for key in removed:
+                del merged[key]
+            report = replace(report, skipped=tuple(skipped), removed=removed)
+            return self._commit(merged, report, started, progress=progress, force=False)
+
+    def indexed_articles(self) -> Mapping[str, Article]:
+        """The articles of the live generation, by source (empty when there is no index).
+
+        Raises:
+            IndexCorruptError: When the live generation on disk fails verification.
+        """
+        if self._snapshot is not None:
+            self.refresh()
+            return self.index.articles
+        return self._articles_on_disk()
 
     def remove(self, source: str) -> IngestReport:
         """Delete an article (by its source name) from the index.

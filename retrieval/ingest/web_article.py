@@ -22,6 +22,8 @@ from retrieval.ingest.feeds import FeedItem
 from retrieval.ingest.page import PageArticle
 from retrieval.records import Article
 
+_FEED_TEXT_GAIN = 1.5
+_MIN_EXTRA = 200
 _NO_STORY = "no article text found on the page: give the address of a news article"
 _SITE_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]+\s+|\s*[|·•»]\s*")
 
@@ -31,7 +33,8 @@ def article_from_page(page: PageArticle, *, item: FeedItem | None = None) -> Art
 
     Args:
         page: What ``read_page`` read from the page.
-        item: The feed item that linked to it, if any: its title and date fill gaps.
+        item: The feed item that linked to it, if any: its title and date fill gaps, and its
+            full text replaces a page that shows much less of the story.
 
     Raises:
         UnusableArticleError: The page holds no story text.
@@ -40,8 +43,11 @@ def article_from_page(page: PageArticle, *, item: FeedItem | None = None) -> Art
         raise UnusableArticleError(_NO_STORY)
     title = page.title or (item.title if item else None)
     published = page.published or (item.published.date() if item and item.published else None)
+    text = page.text
+    if item and item.content and len(item.content) > _FEED_TEXT_GAIN * len(text) + _MIN_EXTRA:
+        text = item.content  # the page shows a teaser (paywall, script-rendered story)
     return _article(
-        page.text,
+        text,
         source=page.url,
         origin=page.fetched_url,
         title=title,
