@@ -1,4 +1,4 @@
-"""The `newsbot` command line: ingest, ask, chat, stats, remove, serve.
+"""The `newsbot` command line: ingest, add, feeds, refresh, ask, chat, stats, remove, serve.
 
 Settings come from ``bot.settings`` (read once); the chat front ends are imported by ``serve``
 alone, so the retrieval commands start without them.
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.follow import add_follow_commands, run_follow_command
 from bot.cli.render import answer_json, print_answer
 from bot.settings import ConfigError, Settings
 from bot.view import describe_ingest, ingest_report_lines
@@ -51,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for another ingest to finish (default 600; 0: refuse at once)",
     )
+
+    add_follow_commands(commands)
 
     ask = commands.add_parser("ask", help="answer one question (or one per stdin line)")
     ask.add_argument("question", nargs="?", help="the question; omit with --json to read stdin")
@@ -142,6 +145,9 @@ def _open(settings: Settings, *, build: bool = False) -> Engine:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    followed = run_follow_command(args, settings, lambda: _engine(settings))
+    if followed is not None:
+        return followed
     if args.command == "ingest":
         paths = args.paths or [settings.seeds_dir]
         engine = _engine(settings, lock_timeout=args.lock_timeout)
