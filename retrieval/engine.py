@@ -228,12 +228,16 @@ class Engine:
         self.refresh(max_age=REFRESH_SECONDS)
         snapshot = self.index
         vector = self.embedder.embed_queries([text])[0]
-        hits = hybrid_search(snapshot, vector, text, k=max(50, top_k * 10))
+        intent = parse_time_intent(text, today=date.today())
+        sources = None
+        if intent.relative:  # "yesterday", "this week": only articles published then
+            sources = {s for s, a in snapshot.articles.items() if intent.admits(a.published)}
+        hits = hybrid_search(snapshot, vector, text, k=max(50, top_k * 10), sources=sources)
         answer = compose_answer(
             text,
             hits,
             snapshot,
-            intent=parse_time_intent(text, today=date.today()),
+            intent=intent,
             top_k=top_k,
             question_vector=vector,
             embed_sentences=self._sentence_vectors.embed,

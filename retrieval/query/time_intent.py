@@ -1,10 +1,16 @@
-"""Time words in questions ("latest", "in 2023", "this year") turned into a date intent."""
+"""Time words in questions ("latest", "in 2023", "this year", "yesterday") -> a date intent.
+
+Relative periods ("today", "yesterday", "this week", "in the last 24 hours", "this month")
+resolve against today's date and restrict the answer to articles published in them; a day
+is the finest grain, since articles record their publication date, not the hour.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from retrieval.records import Period
 
@@ -20,6 +26,39 @@ _BEFORE_YEAR = re.compile(rf"\b(?:before|until|prior to)\s+{_YEAR}\b", re.IGNORE
 _BARE_YEAR = re.compile(rf"(?<![\d/.-]){_YEAR}(?![\d/.-])")
 _THIS_YEAR = re.compile(r"\bthis year\b", re.IGNORECASE)
 _LAST_YEAR = re.compile(r"\blast year\b", re.IGNORECASE)
+_LAST_HOURS = re.compile(r"\b(?:last|past|previous)\s+(\d{1,4})\s*(?:hours?|hrs?|h)\b", re.I)
+_LAST_DAYS = re.compile(r"\b(?:last|past|previous)\s+(\d{1,3})\s+days?\b", re.IGNORECASE)
+
+
+def _week_start(today: date) -> date:
+    return today - timedelta(days=today.weekday())
+
+
+def _month_before(today: date) -> tuple[date, date]:
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+_RELATIVE: tuple[tuple[re.Pattern[str], Callable[[date], tuple[date, date]]], ...] = (
+    (re.compile(r"\byesterday\b", re.I), lambda t: (t - timedelta(days=1),) * 2),
+    (
+        re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I),
+        lambda t: (t, t),
+    ),
+    (
+        re.compile(r"\b(?:last|past|previous)\s+(?:day|twenty[- ]four hours)\b", re.I),
+        lambda t: (t - timedelta(days=1), t),
+    ),
+    (re.compile(r"\bthis week\b", re.I), lambda t: (_week_start(t), t)),
+    (
+        re.compile(r"\b(?:last|previous) week\b", re.I),
+        lambda t: (_week_start(t) - timedelta(days=7), _week_start(t) - timedelta(days=1)),
+    ),
+    (re.compile(r"\bpast week\b", re.I), lambda t: (t - timedelta(days=7), t)),
+    (re.compile(r"\bthis month\b", re.I), lambda t: (t.replace(day=1), t)),
+    (re.compile(r"\b(?:last|previous) month\b", re.I), _month_before),
+    (re.compile(r"\bpast month\b", re.I), lambda t: (t - timedelta(days=30), t)),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +68,13 @@ class TimeIntent:
     Attributes:
         prefer_recent: Rank relevant articles newest first ("latest", "most recent").
         period: The publication period the question names, or None.
+        relative: ``period`` is relative to today ("yesterday", "this week"): only articles
+            published in it may answer.
     """
 
     prefer_recent: bool = False
     period: Period | None = None
+    relative: bool = False
 
     @property
     def start(self) -> date | None:
@@ -59,8 +101,11 @@ def _year(year: int) -> Period:
 
 
 def parse_time_intent(question: str, *, today: date) -> TimeIntent:
-    """Read the time intent of a question; ``today`` resolves "this year" and "last year"."""
+    """Read the time intent of a question; ``today`` resolves "yesterday", "this year"..."""
     prefer_recent = bool(_RECENT.search(question))
+    relative = _relative_period(question, today)
+    if relative is not None:
+        return TimeIntent(prefer_recent, relative, relative=True)
     if _THIS_YEAR.search(question):
         return TimeIntent(prefer_recent, _year(today.year))
     if _LAST_YEAR.search(question):
@@ -73,3 +118,17 @@ def parse_time_intent(question: str, *, today: date) -> TimeIntent:
     if match:
         return TimeIntent(prefer_recent, _year(int(match.group(1))))
     return TimeIntent(prefer_recent=prefer_recent)
+
+
+def _relative_period(question: str, today: date) -> Period | None:
+    """The period a relative time phrase names, or None."""
+    if match := _LAST_HOURS.search(question):
+        days = max(1, -(-int(match.group(1)) // 24))
+        return Period(today - timedelta(days=days), today)
+    if match := _LAST_DAYS.search(question):
+        return Period(today - timedelta(days=int(match.group(1))), today)
+    for pattern, span in _RELATIVE:
+        if pattern.search(question):
+            start, end = span(today)
+            return Period(start, end)
+    return None

@@ -17,9 +17,7 @@ from tests.support.news_site import NewsSite
 
 __all__ = ["site"]  # fixture, imported by name
 
-FERRY_CANONICAL = (
-    "https://www.harbourherald.example/news/2024/03/14/storm-surge-shuts-port-alder-ferry-terminal/"
-)
+FERRY_CANONICAL = "https://www.harbourherald.example/news/2024/03/14/storm-surge-shuts-port-alder-ferry-terminal/"
 
 
 @dataclass(frozen=True)
