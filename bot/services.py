@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bot.answer_store import AnswerStore
 from bot.settings import Settings
 from bot.throttle import Throttle
-from retrieval import Engine
+from retrieval import Engine, Follower
 
 __all__ = ["Services"]
 
@@ -33,6 +33,8 @@ class Services:
         typing_after: Seconds an answer may take before the chat shows "typing…". Fast
             answers skip it: every chat action is a request against the platform's flood
             limits, and a reply that arrives at once needs no indicator.
+        follower: Adds web pages and polls feeds into ``engine``'s index (admins' ``/add``
+            and ``/feeds``); None when the front end runs without one.
     """
 
     engine: Engine
@@ -44,3 +46,4 @@ class Services:
     counters: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
     typing_after: float = 0.25
+    follower: Follower | None = None
