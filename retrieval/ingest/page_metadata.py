@@ -75,12 +75,15 @@ def read_metadata(tree: HtmlElement, *, html: str, url: str, json_ld: JsonLd) ->
     """
     meta = _meta_tags(tree)
     site_name = _site_name(meta, json_ld)
+    canonical = _canonical_url(tree, meta, url)
     return PageMetadata(
-        canonical_url=_canonical_url(tree, meta, url),
+        canonical_url=canonical,
         title=_title(tree, meta, json_ld, _site_names(site_name, meta, json_ld), url),
         site_name=site_name,
         authors=_authors(tree, meta, json_ld, site_name),
-        published=_published(html, url, meta, json_ld),
+        # The article's own address carries the date hints (/2023/11/08/), not a mirror's,
+        # a feed proxy's or a test server's.
+        published=_published(html, canonical, meta, json_ld),
     )
 
 
