@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchmarks.report_web import web_sections
 from benchmarks.results import RESULTS_DIR, ROOT
 
 OUTPUT = ROOT / "BENCHMARKS.md"
@@ -538,6 +539,36 @@ TARGETS: tuple[_Target, ...] = (
     ),
     *(
         _Target(
+            f"through feeds: {label}",
+            f"≥ {limit:.0%}",
+            "feeds_quality",
+            (("shares", key),),
+            partial(_at_least, limit),
+        )
+        for key, label, limit in (
+            ("found", "page in top 3", 0.95),
+            ("link", "link right", 0.95),
+            ("title", "title right", 0.95),
+            ("date", "date right", 0.90),
+            ("passage", "answering passage shown", 0.90),
+        )
+    ),
+    _Target(
+        "feed refresh vs plain encode (50 × 20)",
+        "≥ 0.9×",
+        "feeds_speed",
+        (("refresh_vs_plain",),),
+        partial(_at_least, 0.9),
+    ),
+    _Target(
+        "no-change refresh, 50 feeds",
+        "< 2 s",
+        "feeds_speed",
+        (("no_change", "seconds"),),
+        partial(_at_most, 2.0),
+    ),
+    *(
+        _Target(
             f"bot questions/s, 50 users ({label})",
             "≥ 30",
             "bot_load",
@@ -591,6 +622,7 @@ def render(results: dict[str, Result]) -> str:
     lines += scale_section(results)
     if "bot_load" in results:
         lines += bot_section(results["bot_load"])
+    lines += web_sections(results, _provenance, _table)
     return "\n".join(lines).rstrip() + "\n"
 
 
