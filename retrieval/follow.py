@@ -178,7 +178,14 @@ class Follower:
         return AddReport(tuple(_page_result(o, report, known) for o in outcomes), report)
 
     async def refresh(self, *, force: bool = False, progress: bool = False) -> RefreshReport:
-        """Poll every due feed once (every feed with ``force``) and index what is new."""
+        """Poll every due feed once and index what is new.
+
+        Args:
+            force: Poll every feed, due or not, and check that the stories seen before are
+                still indexed (a feed whose stories are not, after ``ingest --rebuild``, is
+                fetched unconditionally, so they come back).
+            progress: Show a progress bar while embedding.
+        """
         now = self._clock()
         due = [f for f in self.store.feeds() if not f.disabled] if force else self.store.due(now)
         if not due:
@@ -189,7 +196,13 @@ class Follower:
             polls = await asyncio.gather(
                 *(
                     poll_feed(
-                        fetcher, feed, store=self.store, pages=reader, indexed=indexed, now=now
+                        fetcher,
+                        feed,
+                        store=self.store,
+                        pages=reader,
+                        indexed=indexed,
+                        now=now,
+                        verify=force,
                     )
                     for feed in due
                 )

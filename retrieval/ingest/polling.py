@@ -71,6 +71,7 @@ async def poll_feed(
     pages: PageReader,
     indexed: Callable[[str], bool],
     now: datetime,
+    verify: bool = False,
 ) -> FeedPoll:
     """Poll ``feed`` once and read its new and changed stories.
 
@@ -81,12 +82,17 @@ async def poll_feed(
         pages: Reads the stories' pages (shared by the feeds of one refresh).
         indexed: Whether an article key is in the index.
         now: The time of the poll.
+        verify: Check that every story seen before is still indexed (after an
+            ``ingest --rebuild``), and poll unconditionally when one is not.
     """
+    conditional = not verify or all(
+        indexed(item.source) for item in store.items(feed.id).values() if item.source
+    )
     try:
         result = await fetcher.fetch(
             feed.url,
-            etag=feed.etag,
-            last_modified=feed.last_modified,
+            etag=feed.etag if conditional else None,
+            last_modified=feed.last_modified if conditional else None,
             accept="feed",
             check_robots=False,
         )

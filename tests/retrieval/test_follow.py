@@ -229,3 +229,16 @@ async def test_full_text_items_are_keyed_by_their_page_and_fall_back_to_the_feed
     answer = follower.engine.answer("Which pier lights were restored?", top_k=1)
     assert answer.citations[0].url == site.url("/news/pier")
     assert answer.citations[0].publisher == "The Harbour Herald"
+
+
+async def test_refresh_all_brings_back_feed_stories_lost_to_a_rebuild(
+    site: NewsSite, follower: Follower, tmp_path: Path
+) -> None:
+    follower.follow(site.url("/feeds/rss.xml"))
+    await follower.refresh()
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "note.txt").write_text("A note about the harbour fish market.\n")
+    follower.engine.ingest([tmp_path / "files"], rebuild=True)
+    assert len(follower.engine.indexed_articles()) == 1
+    quiet = await follower.refresh(force=True)
+    assert len(quiet.ingest.added) == 3 and not quiet.feeds[0].not_modified
