@@ -161,7 +161,13 @@ async def run(
         _LOGGER.info("opening the index in %s", settings.index_dir)
         if engine is None:
             engine = await _unless_stopped(
-                asyncio.to_thread(Engine.open, settings.index_dir, seeds=settings.seeds_dir),
+                asyncio.to_thread(
+                    Engine.open,
+                    settings.index_dir,
+                    seeds=settings.seeds_dir,
+                    cache_dir=settings.cache_dir,
+                    device=settings.device,  # where /reload, /add and feed refreshes embed
+                ),
                 stop,
             )
         # Load the model before connecting: the first question must not wait for it.

@@ -139,3 +139,17 @@ async def test_a_bad_interval_or_address_is_explained(tmp_path: Path) -> None:
     assert fast.code == 2 and "at most every 1m" in fast.err
     bad = await newsbot("feeds", "add", "example.com/rss", index=index)
     assert bad.code == 2 and "http:// or https://" in bad.err
+
+
+async def test_refresh_with_a_broken_index_exits_2_and_marks_nothing_seen(
+    site: NewsSite, tmp_path: Path
+) -> None:
+    index = tmp_path / "index"
+    await newsbot("add", "--quiet", site.url("/news/ferry-storm"), index=index)
+    await newsbot("feeds", "add", site.url("/feeds/rss.xml"), index=index)
+    (index / "CURRENT").write_text("not-a-generation\n")
+    broken = await newsbot("refresh", index=index)
+    assert broken.code == 2, broken.out
+    assert "newsbot ingest --rebuild" in broken.err and "Traceback" not in broken.err
+    listed = await newsbot("feeds", "list", index=index)
+    assert "| last check never | next check now (due) | 0 items seen |" in listed.out
