@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.pages / "truth.jsonl").is_file():
         print(f"skipped: no evaluation set at {args.pages} (shared/data/realworld-news)")
         return 0
-    started = time.time()
+    started = time.perf_counter()
     results = asyncio.run(run(args.pages))
     pages = results["pages"]
     for metric in METRICS:

@@ -263,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--device", default=os.environ.get("NEWSBOT_DEVICE", "auto"))
     args = parser.parse_args(argv)
     feeds, items = (10, 10) if args.quick else (args.feeds, args.items)
-    started = time.time()
+    started = time.perf_counter()
     result = asyncio.run(run(feeds, items, args.device))
     print(result)
     path = write_result("feeds_speed", result, quick=args.quick, started=started)
