@@ -344,14 +344,13 @@ class Engine:
             return self._commit(merged, report, started, progress=progress, force=False)
 
     def indexed_articles(self) -> Mapping[str, Article]:
-        """The articles of the live generation, by source (empty when there is no index).
+        """The indexed articles, by source: the loaded snapshot's, else those on disk.
 
         Raises:
             IndexCorruptError: When the live generation on disk fails verification.
         """
-        if self._snapshot is not None:
-            self.refresh()
-            return self.index.articles
+        if self._snapshot is not None:  # cheap: a bot's event loop may ask
+            return self._snapshot.articles
         return self._articles_on_disk()
 
     def remove(self, source: str) -> IngestReport:
