@@ -130,7 +130,9 @@ def feeds_speed_section(r: Result, provenance: Any, table: Any) -> list[str]:
         "outlets); half the feeds carry summaries, half full text, and every story's page is "
         "fetched and read. Embedding device: "
         f"{r.get('device')}. The plain peer encodes exactly the texts the refresh embedded, "
-        "with the same model and batch size, in the same run.",
+        "with the same model and batch size, in the same run. Wall times on this shared "
+        "two-core machine swing with other people's work (a run beside another benchmark "
+        "measured 0.50× by wall time); the CPU time of this process is the steadier ratio.",
         "",
         *table(["figure", "value"], rows),
     ]
