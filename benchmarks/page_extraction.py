@@ -185,7 +185,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--pages", type=Path, default=PAGES_DIR, help="the evaluation set")
     args = parser.parse_args()
-    started = time.time()
+    started = time.perf_counter()
     results = run(args.pages)
     print_table(results)
     path = write_result("page_extraction", _shareable(results), quick=False, started=started)

@@ -26,6 +26,8 @@ FULL: dict[str, list[list[str]]] = {
         ["benchmarks.scale", "--passages", "1000000"],
     ],
     "bot": [["benchmarks.bot_load"]],
+    "pages": [["benchmarks.page_extraction"]],
+    "feeds": [["benchmarks.feeds_quality"], ["benchmarks.feeds_speed"]],
 }
 QUICK: dict[str, list[list[str]]] = {
     "scifact": [["benchmarks.scifact", "--quick"]],
@@ -33,6 +35,8 @@ QUICK: dict[str, list[list[str]]] = {
     "speed": [["benchmarks.speed", "--quick"]],
     "scale": [["benchmarks.scale", "--quick"]],
     "bot": [["benchmarks.bot_load", "--quick"]],
+    "pages": [["benchmarks.page_extraction"]],
+    "feeds": [["benchmarks.feeds_quality"], ["benchmarks.feeds_speed", "--quick"]],
 }
 
 

@@ -3,8 +3,9 @@
 Reads the settings once, configures logging with every secret redacted, serves ``/healthz``
 (503 while the index loads), opens the engine off the event loop and the answer store and the
 per-user throttles beside the index (so buttons and limits hold across a restart), runs the
-Telegram and/or Discord front end on them, and on SIGTERM or SIGINT stops them all and exits 0.
-Nothing here knows a chat platform: each is a ``bot.frontend.FrontEnd``.
+Telegram and/or Discord front end on them, polls the followed feeds in the background
+(``bot.poller``), and on SIGTERM or SIGINT stops them all and exits 0. Nothing here knows a
+chat platform: each is a ``bot.frontend.FrontEnd``.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from bot.answer_store import ANSWERS_FILE, AnswerStore
 from bot.frontend import FrontEnd, FrontEndError
 from bot.health import HealthCheck
 from bot.logs import configure_logging
+from bot.poller import CHECK_EVERY_S, poll_feeds
 from bot.services import Services
 from bot.settings import ConfigError, Settings
 from bot.throttle import Throttle
 from bot.throttle_store import THROTTLE_FILE, restore_throttles, save_throttles
 from bot.web import WebServer
-from retrieval import Engine, RetrievalError
+from retrieval import Engine, Follower, RetrievalError
 
 __all__ = [
     "EXIT_CONFIG",
@@ -133,6 +135,7 @@ async def run(
     host: str | None = None,
     engine: Engine | None = None,
     frontends: Sequence[FrontEnd] | None = None,
+    poll_every: float = CHECK_EVERY_S,
 ) -> int:
     """Run the front ends until ``stop`` is set; the testable core of ``serve``.
 
@@ -143,6 +146,7 @@ async def run(
         engine: An engine already open (tests share one); by default ``Engine.open`` runs on
             ``settings.index_dir`` with ``settings.seeds_dir``.
         frontends: The front ends to run; by default ``build_frontends(settings)``.
+        poll_every: Seconds between two looks for due feeds (``settings.poll_feeds``).
 
     Returns:
         0 after a clean stop; 1 when the index could not be opened or a front end could not
@@ -162,23 +166,36 @@ async def run(
     tasks: dict[asyncio.Task[None], FrontEnd] = {}
     answers: AnswerStore | None = None
     throttles: dict[str, Throttle] = {}
+    follower: Follower | None = None
+    poller: asyncio.Task[None] | None = None
     try:
         _LOGGER.info("opening the index in %s", settings.index_dir)
         if engine is None:
             engine = await _unless_stopped(
-                asyncio.to_thread(Engine.open, settings.index_dir, seeds=settings.seeds_dir),
+                asyncio.to_thread(
+                    Engine.open,
+                    settings.index_dir,
+                    seeds=settings.seeds_dir,
+                    cache_dir=settings.cache_dir,
+                    device=settings.device,  # where /reload, /add and feed refreshes embed
+                ),
                 stop,
             )
         # Load the model before connecting: the first question must not wait for it.
         await _unless_stopped(asyncio.to_thread(engine.warm_up), stop)
         health.engine = engine
         answers = AnswerStore.open(settings.index_dir / ANSWERS_FILE)
-        services = Services(engine=engine, settings=settings, answers=answers)
+        follower = Follower(engine, allow_private=settings.allow_private_urls)
+        services = Services(engine=engine, settings=settings, answers=answers, follower=follower)
         throttles = {"questions": services.throttle, "inline": services.inline_throttle}
         restore_throttles(settings.index_dir / THROTTLE_FILE, throttles)
         for frontend in chosen:
             task = asyncio.create_task(frontend.run(services), name=f"newsbot {frontend.name}")
             tasks[task] = frontend
+        if settings.poll_feeds:
+            poller = asyncio.create_task(
+                poll_feeds(follower, stop, every=poll_every), name="newsbot feeds"
+            )
         return await _until_stopped(tasks, stop)
     except StopRequestedError:
         _LOGGER.info("stop requested while starting; shutting down")
@@ -188,11 +205,26 @@ async def run(
         return EXIT_FAILURE
     finally:
         await _stop_all(chosen, tasks)
+        await _stop_poller(poller)
         await server.stop()
         if answers is not None:
             answers.close()
         if throttles:
             save_throttles(settings.index_dir / THROTTLE_FILE, throttles)
+        if follower is not None:
+            follower.close()
+
+
+async def _stop_poller(poller: asyncio.Task[None] | None) -> None:
+    """Let a refresh in progress finish for a while (its index switch is atomic), then cancel."""
+    if poller is None:
+        return
+    _, pending = await asyncio.wait({poller}, timeout=STOP_TIMEOUT_S / 2)
+    for task in pending:
+        _LOGGER.warning("the feed refresh did not finish in time; cancelling it")
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _until_stopped(tasks: dict[asyncio.Task[None], FrontEnd], stop: asyncio.Event) -> int:

@@ -11,7 +11,7 @@ from bot.answer_store import AnswerStore
 from bot.conversation import Conversations
 from bot.settings import Settings
 from bot.throttle import Throttle
-from retrieval import Engine
+from retrieval import Engine, Follower
 
 __all__ = ["Services"]
 
@@ -35,6 +35,8 @@ class Services:
         typing_after: Seconds an answer may take before the chat shows "typing…". Fast
             answers skip it: every chat action is a request against the platform's flood
             limits, and a reply that arrives at once needs no indicator.
+        follower: Adds web pages and polls feeds into ``engine``'s index (admins' ``/add``
+            and ``/feeds``); None when the front end runs without one.
     """
 
     engine: Engine
@@ -47,3 +49,4 @@ class Services:
     counters: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
     typing_after: float = 0.25
+    follower: Follower | None = None

@@ -79,6 +79,10 @@ class Settings:
         discord_guild_ids: Guilds to register the slash commands in; empty means globally.
         discord_message_content: Ask for the privileged MESSAGE_CONTENT intent (off by
             default: mentions, replies to the bot and DMs arrive with their text without it).
+        allow_private_urls: Fetch pages and feeds from loopback and private addresses (tests,
+            intranets); off by default, so such URLs are refused before connecting.
+        poll_feeds: ``newsbot serve`` polls the followed feeds in the background (turn it off
+            when a cron job runs ``newsbot refresh`` instead).
     """
 
     token: str | None = field(default=None, repr=False)
@@ -98,6 +102,8 @@ class Settings:
     discord_api_base_url: str = DEFAULT_DISCORD_API_BASE_URL
     discord_guild_ids: frozenset[int] = frozenset()
     discord_message_content: bool = False
+    allow_private_urls: bool = False
+    poll_feeds: bool = True
 
     def __repr__(self) -> str:
         shown = []
@@ -290,6 +296,13 @@ class Settings:
                 f"NEWSBOT_DEVICE must be one of {', '.join(_DEVICES)}, not {device!r}."
             )
 
+        flags: dict[str, bool] = {}
+        for name, default in (("NEWSBOT_ALLOW_PRIVATE_URLS", "0"), ("NEWSBOT_POLL_FEEDS", "1")):
+            raw = (get(name) or default).lower()
+            if raw not in _TRUE + _FALSE:
+                problems.append(f"{name} must be 1 or 0 (true/false, yes/no, on/off).")
+            flags[name] = raw in _TRUE
+
         if problems:
             raise ConfigError(problems)
         cache_dir = get("NEWSBOT_CACHE_DIR")
@@ -311,4 +324,6 @@ class Settings:
             discord_api_base_url=discord_api_base_url,
             discord_guild_ids=frozenset(guild_ids),
             discord_message_content=raw_content in _TRUE,
+            allow_private_urls=flags["NEWSBOT_ALLOW_PRIVATE_URLS"],
+            poll_feeds=flags["NEWSBOT_POLL_FEEDS"],
         )

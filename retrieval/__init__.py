@@ -18,7 +18,18 @@ from retrieval.errors import (
     RetrievalError,
     UnusableArticleError,
 )
+from retrieval.follow import (
+    DEFAULT_EVERY,
+    AddReport,
+    FeedResult,
+    Follower,
+    PageResult,
+    RefreshReport,
+    check_web_url,
+)
 from retrieval.index.backup import Backup
+from retrieval.ingest.feed_store import FEEDS_FILE, FeedRecord
+from retrieval.ingest.schedule import parse_duration
 from retrieval.query.followup import Turn, continue_conversation
 from retrieval.query.question import MAX_QUESTION_CHARS, Question, clean_question
 from retrieval.records import (
@@ -37,7 +48,10 @@ from retrieval.records import (
 )
 
 __all__ = [
+    "DEFAULT_EVERY",
+    "FEEDS_FILE",
     "MAX_QUESTION_CHARS",
+    "AddReport",
     "Answer",
     "Article",
     "ArticleInfo",
@@ -46,6 +60,9 @@ __all__ = [
     "Citation",
     "Embedder",
     "Engine",
+    "FeedRecord",
+    "FeedResult",
+    "Follower",
     "IndexCorruptError",
     "IndexLockedError",
     "IndexMismatchError",
@@ -55,8 +72,10 @@ __all__ = [
     "IngestReport",
     "Inventory",
     "ModelError",
+    "PageResult",
     "Period",
     "Question",
+    "RefreshReport",
     "Refusal",
     "RepairReport",
     "RetrievalError",
@@ -64,8 +83,10 @@ __all__ = [
     "SourceRef",
     "Turn",
     "UnusableArticleError",
+    "check_web_url",
     "clean_question",
     "continue_conversation",
     "default_cache_dir",
     "load_embedder",
+    "parse_duration",
 ]

@@ -235,14 +235,23 @@ class Engine(Maintenance):
         query = corrected or asked
         vector = self.embedder.embed_queries([query])[0]
         lexical_text = expand_names(query, snapshot.aliases)
+        intent = parse_time_intent(query, today=date.today())
+        sources = None
+        if intent.relative:  # "yesterday", "this week": only articles published then
+            sources = {s for s, a in snapshot.articles.items() if intent.admits(a.published)}
         hits = hybrid_search(
-            snapshot, vector, query, k=max(50, top_k * 10), lexical_text=lexical_text
+            snapshot,
+            vector,
+            query,
+            k=max(50, top_k * 10),
+            lexical_text=lexical_text,
+            sources=sources,
         )
         answer = compose_answer(
             query,
             hits,
             snapshot,
-            intent=parse_time_intent(query, today=date.today()),
+            intent=intent,
             top_k=top_k,
             question_vector=vector,
             lexical_text=lexical_text,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from retrieval.index.layout import current_generation
 from retrieval.index.loader import LoadedIndex, load_index
 from retrieval.index.lock import write_lock
 from retrieval.ingest.load import load_articles
-from retrieval.records import Article, IngestReport, Inventory, RepairReport
+from retrieval.records import Article, IngestReport, Inventory, RepairReport, SkippedFile
 from retrieval.repair import inventory, rebuild_index, repair_index
 from retrieval.sources import Scope, merge_articles, select_articles
 
@@ -83,6 +83,54 @@ class Maintenance:
             report = replace(report, skipped=loaded.skipped)
             force = rebuild or merged != previous  # an origin recorded for an old article
             return self._commit(merged, report, started, progress=progress, force=force)
+
+    def add_articles(
+        self,
+        articles: Sequence[Article],
+        *,
+        skipped: Sequence[SkippedFile] = (),
+        retire: Collection[str] = (),
+        progress: bool = False,
+    ) -> IngestReport:
+        """Add articles built elsewhere (web pages, feed items), replacing those with their key.
+
+        An article whose content hash equals the indexed one's is unchanged and costs nothing;
+        when nothing changed no generation is written.
+
+        Args:
+            articles: The articles, keyed by ``Article.source`` (the first of a key wins).
+            skipped: Inputs that gave no article, passed through to the report.
+            retire: Keys to delete in the same generation (an article that moved to a new key).
+            progress: Show a progress bar while embedding.
+
+        Raises:
+            IndexLockedError: When another process keeps the index locked.
+            IndexCorruptError: When the index on disk fails verification.
+        """
+        started = time.perf_counter()
+        unique: dict[str, Article] = {}
+        for article in articles:
+            unique.setdefault(article.source, article)
+        if not unique and not retire:
+            return IngestReport(skipped=tuple(skipped), seconds=time.perf_counter() - started)
+        with self._write_lock, write_lock(self.index_dir, timeout=self.lock_timeout):
+            previous = self._articles_on_disk()
+            merged, report = merge_articles(previous, list(unique.values()))
+            removed = tuple(k for k in retire if k in merged and k not in unique)
+            for key in removed:
+                del merged[key]
+            report = replace(report, skipped=tuple(skipped), removed=removed)
+            return self._commit(merged, report, started, progress=progress, force=False)
+
+    def indexed_articles(self) -> Mapping[str, Article]:
+        """The indexed articles, by source: the loaded snapshot's, else those on disk.
+
+        Raises:
+            IndexCorruptError: When the live generation on disk fails verification.
+        """
+        if self._snapshot is not None:  # cheap: a bot's event loop may ask
+            return self._snapshot.articles
+        return self._articles_on_disk()
 
     def remove(self, target: str) -> IngestReport:
         """Delete articles from the index: by source name, file, folder, or URL.

@@ -12,6 +12,7 @@ the next ingest.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -28,6 +29,8 @@ __all__ = [
     "origin_file",
     "select_articles",
 ]
+
+_WEB = re.compile(r"https?://", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,8 @@ def _indexed_name(
     old = previous.get(article.source)
     if old is None or article.source in claimed:
         return None
+    if _WEB.match(article.source):
+        return article.source  # a web article is keyed by its canonical URL, wherever fetched
     if old.origin is None or old.origin == article.origin:
         return article.source  # indexed before origins were recorded: the name decides
     if old.content_hash == article.content_hash:

@@ -209,3 +209,15 @@ def test_seeds_default_to_the_project_when_the_working_folder_has_none(
     assert Settings.from_env({}, serving=False).seeds_dir == PROJECT_SEEDS_DIR
     (tmp_path / "seeds").mkdir()
     assert Settings.from_env({}, serving=False).seeds_dir == Path("seeds")
+
+
+def test_web_settings_default_to_refusing_private_addresses_and_polling() -> None:
+    default = Settings.from_env({}, serving=False)
+    assert (default.allow_private_urls, default.poll_feeds) == (False, True)
+    changed = Settings.from_env(
+        {"NEWSBOT_ALLOW_PRIVATE_URLS": "1", "NEWSBOT_POLL_FEEDS": "off"}, serving=False
+    )
+    assert (changed.allow_private_urls, changed.poll_feeds) == (True, False)
+    assert "allow_private_urls=True" in repr(changed)
+    with pytest.raises(ConfigError, match="NEWSBOT_ALLOW_PRIVATE_URLS must be 1 or 0"):
+        Settings.from_env({"NEWSBOT_ALLOW_PRIVATE_URLS": "maybe"}, serving=False)

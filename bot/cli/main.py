@@ -1,4 +1,5 @@
-"""The `newsbot` command line: ingest, ask, chat, stats, remove, repair, backup, serve.
+"""The `newsbot` command line: ingest, add, feeds, refresh, ask, chat, stats, remove, repair,
+backup, serve.
 
 Settings come from ``bot.settings`` (the environment over a ``.env`` file, read once); the
 chat front ends are imported by ``serve`` alone, so the retrieval commands start without them.
@@ -17,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.cli import index_commands, questions
+from bot.cli.engines import new_engine
+from bot.cli.follow import add_follow_commands, run_follow_command
 from bot.environment import load_environment
 from bot.logs import TEXT_FORMAT, quiet_libraries
 from bot.settings import ConfigError, Settings
@@ -55,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for another ingest to finish (default 600; 0: refuse at once)",
     )
+
+    add_follow_commands(commands, parents=[common])
 
     ask = command("ask", "answer one question (or one per stdin line)")
     ask.add_argument("question", nargs="?", help="the question; omit with --json to read stdin")
@@ -131,6 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from retrieval import RetrievalError  # noqa: PLC0415 - keeps `--help` instant
 
     try:
+        followed = run_follow_command(args, settings, lambda: new_engine(settings))
+        if followed is not None:
+            return followed
         if args.command in ("ask", "chat"):
             return questions.run(args, settings)
         return index_commands.run(args, settings)

@@ -18,7 +18,7 @@ from bot.answer_store import AnswerStore
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram.context import CONTEXT_TYPES, BotData
-from bot.telegram.handlers import buttons, commands, error_handler, inline, questions
+from bot.telegram.handlers import buttons, commands, error_handler, follow, inline, questions
 from bot.telegram.ratelimit import RetryingRateLimiter
 from bot.throttle import Throttle
 from retrieval import Engine
@@ -105,6 +105,8 @@ def _add_handlers(application: NewsbotApplication) -> None:
         "about": commands.about,
         "reload": commands.reload,
         "stats": commands.stats,
+        "add": follow.add,
+        "feeds": follow.feeds,
     }
     for name, callback in command_handlers.items():
         application.add_handler(CommandHandler(name, callback, filters=new_message))

@@ -12,14 +12,18 @@ __all__ = [
     "MAX_CALLBACK_BYTES",
     "AnswerButton",
     "ArticlesButton",
+    "FeedButton",
     "answer_keyboard",
     "articles_keyboard",
+    "feeds_keyboard",
     "parse_callback",
 ]
 
 MAX_CALLBACK_BYTES = 64
 _ANSWER_PREFIX = "a"
 _ARTICLES_PREFIX = "l"
+_FEED_PREFIX = "f"
+_FEED_ACTIONS = frozenset({"remove", "check"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,18 @@ class ArticlesButton:
         return _checked(f"{_ARTICLES_PREFIX}|{self.page}")
 
 
+@dataclass(frozen=True, slots=True)
+class FeedButton:
+    """A press under /feeds: ``remove`` feed ``feed_id``, or ``check`` every feed now."""
+
+    action: str
+    feed_id: int = 0
+
+    def data(self) -> str:
+        """Encode as callback data."""
+        return _checked(f"{_FEED_PREFIX}|{self.action}|{self.feed_id}")
+
+
 def _checked(data: str) -> str:
     if not 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data must be 1-{MAX_CALLBACK_BYTES} bytes: {data!r}")
@@ -56,7 +72,7 @@ def _page(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 4 else None
 
 
-def parse_callback(data: str | None) -> AnswerButton | ArticlesButton | None:
+def parse_callback(data: str | None) -> AnswerButton | ArticlesButton | FeedButton | None:
     """Decode callback data; None for anything this bot did not produce."""
     parts = (data or "").split("|")
     if len(parts) == 4 and parts[0] == _ANSWER_PREFIX and parts[1]:
@@ -64,11 +80,22 @@ def parse_callback(data: str | None) -> AnswerButton | ArticlesButton | None:
         view = next((v for v in View if v.value == parts[2]), None)
         if page is not None and view is not None:
             return AnswerButton(key=parts[1], view=view, page=page)
+    feed = _feed_button(parts)
+    if feed is not None:
+        return feed
     if len(parts) == 2 and parts[0] == _ARTICLES_PREFIX:
         page = _page(parts[1])
         if page is not None:
             return ArticlesButton(page=page)
     return None
+
+
+def _feed_button(parts: list[str]) -> FeedButton | None:
+    if len(parts) != 3 or parts[0] != _FEED_PREFIX or parts[1] not in _FEED_ACTIONS:
+        return None
+    if not parts[2].isdigit() or len(parts[2]) > 12:
+        return None
+    return FeedButton(action=parts[1], feed_id=int(parts[2]))
 
 
 def answer_keyboard(key: str, *, view: View, page: int, pages: int) -> InlineKeyboardMarkup:
@@ -104,5 +131,16 @@ def articles_keyboard(*, page: int, pages: int) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([row])
 
 
-def _button(text: str, target: AnswerButton | ArticlesButton) -> InlineKeyboardButton:
+def feeds_keyboard(feed_ids: list[int]) -> InlineKeyboardMarkup:
+    """Under /feeds: "Remove N" for each listed feed (four a row), and "Check now"."""
+    removes = [
+        _button(f"Remove {number}", FeedButton("remove", feed_id))
+        for number, feed_id in enumerate(feed_ids, start=1)
+    ]
+    rows = [removes[i : i + 4] for i in range(0, len(removes), 4)]
+    rows.append([_button("Check all feeds now", FeedButton("check"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def _button(text: str, target: AnswerButton | ArticlesButton | FeedButton) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=target.data())

@@ -55,6 +55,7 @@ class FeedItem:
         summary: The teaser as plain text, or None.
         content: The full story as plain-text paragraphs (blank-line separated) when the feed
             carries it, else None.
+        author: The byline the feed gives (``dc:creator``, ``author``), or None.
     """
 
     title: str | None
@@ -62,6 +63,7 @@ class FeedItem:
     published: datetime | None
     summary: str | None
     content: str | None
+    author: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,7 @@ def _items(entries: list[dict[str, Any]], url: str) -> Iterator[FeedItem]:
             ),
             summary=summary,
             content=content if content != summary else None,
+            author=_plain(entry.get("author")),
         )
 
 

@@ -75,12 +75,15 @@ def read_metadata(tree: HtmlElement, *, html: str, url: str, json_ld: JsonLd) ->
     """
     meta = _meta_tags(tree)
     site_name = _site_name(meta, json_ld)
+    canonical = _canonical_url(tree, meta, url)
     return PageMetadata(
-        canonical_url=_canonical_url(tree, meta, url),
+        canonical_url=canonical,
         title=_title(tree, meta, json_ld, _site_names(site_name, meta, json_ld), url),
         site_name=site_name,
         authors=_authors(tree, meta, json_ld, site_name),
-        published=_published(html, url, meta, json_ld),
+        # The article's own address carries the date hints (/2023/11/08/), not a mirror's,
+        # a feed proxy's or a test server's.
+        published=_published(html, canonical, meta, json_ld),
     )
 
 
@@ -225,8 +228,10 @@ def _published(html: str, url: str, meta: dict[str, list[str]], json_ld: JsonLd)
     if found is None:
         if stated is not None:
             return stated
-        # Nothing in the markup: let htmldate read dates from the page's free text too.
-        return _htmldate(html, url, extensive=True)
+        # Nothing in the markup: let htmldate read dates from the page's free text too, but
+        # not its guesses from a month or a year alone ("© 2021" would become 1 January).
+        guess = _htmldate(html, url, extensive=True)
+        return guess if guess is not None and guess.day != 1 else None
     if stated is not None and abs((found - stated).days) > _DAY_TOLERANCE:
         return stated  # htmldate picked another date of the page (a related story, a comment)
     return found

@@ -85,6 +85,8 @@ def compose_answer(
         [h for h in hits if h.dense >= CITE_MIN_DENSE or h.source in supported]
     )
     candidates, period_matched = _apply_period(candidates, index, intent)
+    if not candidates:
+        return refused
     if intent.prefer_recent:
         candidates = _newest_first(candidates, index)
     best_score = max(h.score for h in candidates)
@@ -174,6 +176,8 @@ def _apply_period(
     if not intent.restrict or not intent.has_range:
         return hits, False
     inside = [h for h in hits if intent.admits(index.articles[h.source].published)]
+    if intent.relative:  # "yesterday" restricts; a year is only evidence
+        return inside, True
     return (inside, True) if inside else (hits, False)
 
 

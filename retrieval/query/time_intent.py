@@ -5,13 +5,18 @@ the talks in 2022?" is answered by a 2025 article that says so. Such a year is e
 favours passages that mention it and articles published in it) and never hides an answer.
 Only a question about the reporting itself ("news from 2023", "articles published last year",
 "what was reported this year") restricts the answer to articles published in the period.
+
+Relative periods ("today", "yesterday", "this week", "in the last 24 hours", "this month")
+resolve against today's date and restrict the answer to articles published in them; a day
+is the finest grain, since articles record their publication date, not the hour.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from retrieval.records import Period
 
@@ -35,6 +40,39 @@ _REPORTING = re.compile(
     re.IGNORECASE,
 )
 _ANY_YEAR = re.compile(rf"(?<![\d/.$£€-]){_YEAR}(?![\d/.-]|\s*(?:%|per ?cent|bn|m\b))")
+_LAST_HOURS = re.compile(r"\b(?:last|past|previous)\s+(\d{1,4})\s*(?:hours?|hrs?|h)\b", re.I)
+_LAST_DAYS = re.compile(r"\b(?:last|past|previous)\s+(\d{1,3})\s+days?\b", re.IGNORECASE)
+
+
+def _week_start(today: date) -> date:
+    return today - timedelta(days=today.weekday())
+
+
+def _month_before(today: date) -> tuple[date, date]:
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+_RELATIVE: tuple[tuple[re.Pattern[str], Callable[[date], tuple[date, date]]], ...] = (
+    (re.compile(r"\byesterday\b", re.I), lambda t: (t - timedelta(days=1),) * 2),
+    (
+        re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I),
+        lambda t: (t, t),
+    ),
+    (
+        re.compile(r"\b(?:last|past|previous)\s+(?:day|twenty[- ]four hours)\b", re.I),
+        lambda t: (t - timedelta(days=1), t),
+    ),
+    (re.compile(r"\bthis week\b", re.I), lambda t: (_week_start(t), t)),
+    (
+        re.compile(r"\b(?:last|previous) week\b", re.I),
+        lambda t: (_week_start(t) - timedelta(days=7), _week_start(t) - timedelta(days=1)),
+    ),
+    (re.compile(r"\bpast week\b", re.I), lambda t: (t - timedelta(days=7), t)),
+    (re.compile(r"\bthis month\b", re.I), lambda t: (t.replace(day=1), t)),
+    (re.compile(r"\b(?:last|previous) month\b", re.I), _month_before),
+    (re.compile(r"\bpast month\b", re.I), lambda t: (t - timedelta(days=30), t)),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +85,15 @@ class TimeIntent:
         restrict: Only articles published in ``period`` may be cited (the question asks about
             reporting from it); otherwise the period is evidence.
         years: Every year the question names.
+        relative: ``period`` is relative to today ("yesterday", "this week"): only articles
+            published in it may answer, with no fallback to other dates.
     """
 
     prefer_recent: bool = False
     period: Period | None = None
     restrict: bool = False
     years: tuple[int, ...] = ()
+    relative: bool = False
 
     @property
     def start(self) -> date | None:
@@ -79,10 +120,13 @@ def _year(year: int) -> Period:
 
 
 def parse_time_intent(question: str, *, today: date) -> TimeIntent:
-    """Read the time intent of a question; ``today`` resolves "this year" and "last year"."""
+    """Read the time intent of a question; ``today`` resolves "yesterday", "this year"..."""
     prefer_recent = bool(_RECENT.search(question))
     years = tuple(int(m.group(1)) for m in _ANY_YEAR.finditer(question))
     reporting = bool(_REPORTING.search(question))
+    relative = _relative_period(question, today)
+    if relative is not None:
+        return TimeIntent(prefer_recent, relative, True, years, relative=True)
     if _THIS_YEAR.search(question):
         return TimeIntent(prefer_recent, _year(today.year), True, years)
     if _LAST_YEAR.search(question):
@@ -97,3 +141,17 @@ def parse_time_intent(question: str, *, today: date) -> TimeIntent:
     if match:
         return TimeIntent(prefer_recent, _year(int(match.group(1))), reporting, years)
     return TimeIntent(prefer_recent=prefer_recent, years=years)
+
+
+def _relative_period(question: str, today: date) -> Period | None:
+    """The period a relative time phrase names, or None."""
+    if match := _LAST_HOURS.search(question):
+        days = max(1, -(-int(match.group(1)) // 24))
+        return Period(today - timedelta(days=days), today)
+    if match := _LAST_DAYS.search(question):
+        return Period(today - timedelta(days=int(match.group(1))), today)
+    for pattern, span in _RELATIVE:
+        if pattern.search(question):
+            start, end = span(today)
+            return Period(start, end)
+    return None

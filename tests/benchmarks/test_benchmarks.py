@@ -153,3 +153,32 @@ def test_report_renders_whatever_results_exist(tmp_path: Path) -> None:
     assert text.startswith("# Benchmarks")
     assert "## Targets" in text
     assert "n/a" in text  # nothing measured yet
+
+
+def test_the_feed_benchmarks_skip_without_data_and_report_what_they_measured(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import feeds_quality, feeds_speed  # noqa: PLC0415 - the only users
+
+    assert feeds_quality.main(["--pages", str(tmp_path / "absent")]) == 0
+    assert "skipped: no evaluation set" in capsys.readouterr().out
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "feeds_speed.json").write_text(
+        json.dumps(
+            {
+                "benchmark": "feeds_speed",
+                "feeds": 50,
+                "items_per_feed": 20,
+                "refresh_vs_plain": 0.95,
+                "no_change": {"seconds": 0.1},
+            }
+        )
+    )
+    text = report.main(["--results-dir", str(results), "--output", str(tmp_path / "B.md")])
+    rendered = text.read_text(encoding="utf-8")
+    assert "## Feed refresh: 50 feeds × 20 stories" in rendered
+    assert (
+        "| feed refresh vs plain encode (50 × 20, wall time) | ≥ 0.9× | 0.950 | met |" in rendered
+    )
+    assert feeds_speed.TimedEmbedder.__doc__

@@ -1,4 +1,4 @@
-"""The handler for presses on the buttons under answers and under /sources."""
+"""The handler for presses on the buttons under answers, /sources and /feeds."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from telegram import Message, Update
 
 from bot.telegram.callbacks import (
     ArticlesButton,
+    FeedButton,
     answer_keyboard,
     articles_keyboard,
     parse_callback,
 )
 from bot.telegram.handlers.commands import ARTICLES_PAGE_SIZE
+from bot.telegram.handlers.follow import on_feed_button
 from bot.telegram.render.formatting import format_answer, format_articles, page_count
 from bot.telegram.replies import Context, edit_pieces
 
@@ -35,6 +37,10 @@ async def on_button(update: Update, context: Context) -> None:
         return
     if not services.throttle.check(query.from_user.id).allowed:
         await query.answer("Too many presses; please wait a few seconds.")
+        return
+
+    if isinstance(target, FeedButton):
+        await on_feed_button(update, context, target)
         return
 
     if isinstance(target, ArticlesButton):

@@ -1,4 +1,7 @@
-"""The bot's commands: /start, /help, /sources, /about, admin-only /stats and /reload, the menu."""
+"""The bot's commands: /start, /help, /sources, /about, admin-only /stats and /reload, the menu.
+
+The admin commands that follow the web, /add and /feeds, are in ``handlers.follow``.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from telegram.ext import Application
 
 from bot import asking
 from bot.conversation import CONVERSATION_TTL_S
+from bot.services import Services
 from bot.settings import ANONYMOUS_ADMIN_ID
 from bot.telegram.callbacks import articles_keyboard
 from bot.telegram.context import BotData
@@ -31,8 +35,10 @@ __all__ = [
     "PUBLIC_COMMANDS",
     "about",
     "help_command",
+    "is_admin_here",
     "new_conversation",
     "post_init",
+    "refused_unless_admin",
     "reload",
     "sources",
     "start",
@@ -53,6 +59,8 @@ PUBLIC_COMMANDS = (
     BotCommand("start", "Welcome and example questions"),
 )
 ADMIN_COMMANDS = (
+    BotCommand("add", "Admin: add news articles by their web address"),
+    BotCommand("feeds", "Admin: the RSS/Atom feeds I follow; add and remove them"),
     BotCommand("reload", "Admin: re-ingest the seeds folder without downtime"),
     BotCommand("stats", "Admin: index and bot statistics"),
 )
@@ -186,9 +194,14 @@ async def sources(update: Update, context: Context) -> None:
 
 
 async def about(update: Update, context: Context) -> None:
-    """/about: what the bot is, corpus size and newest article date."""
-    stats_ = await asyncio.to_thread(context.services.engine.stats)
-    await reply(update, context, format_about(stats_, bot_username=context.bot.username)[0])
+    """/about: what the bot is, corpus size, newest article date and how many feeds it follows."""
+    services = context.services
+    stats_ = await asyncio.to_thread(services.engine.stats)
+    feeds = None
+    if services.follower is not None:
+        feeds = len(await asyncio.to_thread(services.follower.feeds))
+    pieces = format_about(stats_, bot_username=context.bot.username, feeds=feeds)
+    await reply(update, context, pieces[0])
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -198,12 +211,11 @@ async def unknown_command(update: Update, context: Context) -> None:
     )
 
 
-async def _refused_unless_admin(update: Update, context: Context, command: str) -> bool:
-    """Refuse (and say so) unless the sender is a configured admin in a private chat."""
-    services = context.services
+def is_admin_here(update: Update, services: Services) -> bool:
+    """Whether the sender is a configured admin, writing in a private chat as themselves."""
     message = update.effective_message
     user = update.effective_user
-    allowed = (
+    return (
         message is not None
         and user is not None
         and message.chat.type == ChatType.PRIVATE
@@ -211,16 +223,20 @@ async def _refused_unless_admin(update: Update, context: Context, command: str) 
         and user.id != ANONYMOUS_ADMIN_ID
         and user.id in services.settings.admin_ids
     )
-    if allowed:
+
+
+async def refused_unless_admin(update: Update, context: Context, command: str) -> bool:
+    """Refuse (and say so) unless the sender is a configured admin in a private chat."""
+    if is_admin_here(update, context.services):
         return False
-    services.counters["admin_refusals"] += 1
+    context.services.counters["admin_refusals"] += 1
     await reply(update, context, _ADMIN_ONLY.format(command=command))
     return True
 
 
 async def stats(update: Update, context: Context) -> None:
     """/stats (admins only): index statistics and the bot's counters."""
-    if await _refused_unless_admin(update, context, "stats"):
+    if await refused_unless_admin(update, context, "stats"):
         return
     services = context.services
     index_stats = await asyncio.to_thread(services.engine.stats)
@@ -233,7 +249,7 @@ async def stats(update: Update, context: Context) -> None:
 
 async def reload(update: Update, context: Context) -> None:
     """/reload (admins only): re-ingest the seeds folder while searches use the old index."""
-    if await _refused_unless_admin(update, context, "reload"):
+    if await refused_unless_admin(update, context, "reload"):
         return
     services = context.services
     if services.reload_lock.locked():

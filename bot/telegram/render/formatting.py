@@ -182,9 +182,12 @@ def format_articles(articles: Sequence[ArticleInfo], *, page: int, page_size: in
     return split_blocks([tuple(lines)])
 
 
-def format_about(stats: IndexStats, *, bot_username: str) -> list[str]:
-    """Render /about: what the bot does, how big the corpus is and how fresh."""
+def format_about(stats: IndexStats, *, bot_username: str, feeds: int | None = None) -> list[str]:
+    """Render /about: what the bot does, how big the corpus is, how fresh, how many feeds."""
     newest = format_date(stats.newest) if stats.newest else "unknown"
+    following = ""
+    if feeds is not None:
+        following = f"\nFollowing {feeds} news feed{'s' if feeds != 1 else ''}."
     blocks: list[Block] = [
         (
             Span(f"@{bot_username}", bold=True),
@@ -197,7 +200,7 @@ def format_about(stats: IndexStats, *, bot_username: str) -> list[str]:
         (
             Span(
                 f"Corpus: {stats.articles:,} articles, {stats.passages:,} passages."
-                f"\nNewest article: {newest}."
+                f"\nNewest article: {newest}.{following}"
             ),
         ),
         (Span("/sources lists the articles; /help shows how to ask.", italic=True),),

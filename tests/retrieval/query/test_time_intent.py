@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -39,3 +39,34 @@ def test_admits_only_known_dates_in_range() -> None:
     assert not intent.admits(date(2022, 12, 27))
     assert not intent.admits(None)
     assert parse_time_intent("no dates here", today=TODAY).admits(None)
+
+
+# TODAY (23 Nov 2026) is a Monday.
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("What happened today in Bishkek?", TODAY, TODAY),
+        ("what was reported yesterday", date(2026, 11, 22), date(2026, 11, 22)),
+        ("ferry news this week", date(2026, 11, 23), TODAY),
+        ("strikes in the last 24 hours", date(2026, 11, 22), TODAY),
+        ("strikes in the past 48 hours", date(2026, 11, 21), TODAY),
+        ("floods over the last 3 days", date(2026, 11, 20), TODAY),
+        ("council budget this month", date(2026, 11, 1), TODAY),
+        ("what did the council decide last week", date(2026, 11, 16), date(2026, 11, 22)),
+        ("the budget last month", date(2026, 10, 1), date(2026, 10, 31)),
+    ],
+)
+def test_relative_periods_resolve_against_today_and_restrict(
+    question: str, start: date, end: date
+) -> None:
+    intent = parse_time_intent(question, today=TODAY)
+    assert (intent.start, intent.end, intent.relative) == (start, end, True)
+    assert intent.admits(start) and intent.admits(end)
+    assert not intent.admits(start - timedelta(days=1)) and not intent.admits(None)
+
+
+def test_last_month_in_january_is_december_and_years_are_not_relative() -> None:
+    intent = parse_time_intent("news last month", today=date(2027, 1, 15))
+    assert (intent.start, intent.end) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert not parse_time_intent("What happened in 2023?", today=TODAY).relative
+    assert not parse_time_intent("What is the latest on the CIS?", today=TODAY).relative
