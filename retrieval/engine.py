@@ -11,11 +11,14 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from retrieval.backends.embedded import EmbeddedReading
+from retrieval.backends.protocol import Reading
 from retrieval.embedding.loader import load_embedder
 from retrieval.embedding.protocol import MODEL_SHA256, Embedder
 from retrieval.errors import IndexNotFoundError, RetrievalError
@@ -227,36 +230,35 @@ class Engine(Maintenance):
         text = cleaned.text
         if not cleaned.usable:
             return Answer(text, refusal=Refusal.NO_WORDS, truncated=cleaned.truncated)
-        self.refresh(max_age=REFRESH_SECONDS)
-        snapshot = self.index
-        understood = rewrite_followup(text, previous) if previous else None
-        asked = understood or text
-        corrected = correct_spelling(asked, snapshot.vocabulary)
-        query = corrected or asked
-        vector = self.embedder.embed_queries([query])[0]
-        lexical_text = expand_names(query, snapshot.aliases)
-        intent = parse_time_intent(query, today=date.today())
-        sources = None
-        if intent.relative:  # "yesterday", "this week": only articles published then
-            sources = {s for s, a in snapshot.articles.items() if intent.admits(a.published)}
-        hits = hybrid_search(
-            snapshot,
-            vector,
-            query,
-            k=max(50, top_k * 10),
-            lexical_text=lexical_text,
-            sources=sources,
-        )
-        answer = compose_answer(
-            query,
-            hits,
-            snapshot,
-            intent=intent,
-            top_k=top_k,
-            question_vector=vector,
-            lexical_text=lexical_text,
-            key_text=own_words(query) if understood else None,
-        )
+        with self._reading() as reading:
+            understood = rewrite_followup(text, previous) if previous else None
+            asked = understood or text
+            corrected = correct_spelling(asked, reading.vocabulary)
+            query = corrected or asked
+            vector = self.embedder.embed_queries([query])[0]
+            lexical_text = expand_names(query, reading.aliases)
+            intent = parse_time_intent(query, today=date.today())
+            # "yesterday", "this week": only articles published then
+            sources = reading.published_in(intent) if intent.relative else None
+            view = reading.candidates(vector, lexical_text or query, sources=sources)
+            hits = hybrid_search(
+                view,
+                vector,
+                query,
+                k=max(50, top_k * 10),
+                lexical_text=lexical_text,
+                sources=sources,
+            )
+            answer = compose_answer(
+                query,
+                hits,
+                reading.records(view, hits),
+                intent=intent,
+                top_k=top_k,
+                question_vector=vector,
+                lexical_text=lexical_text,
+                key_text=own_words(query) if understood else None,
+            )
         language = foreign_language(text)
         if language is not None and not answer.answered:
             answer = replace(answer, refusal=Refusal.OTHER_LANGUAGE)
@@ -268,6 +270,12 @@ class Engine(Maintenance):
             corrected=corrected,
             language=language,
         )
+
+    @contextmanager
+    def _reading(self) -> Iterator[Reading]:
+        """One consistent read for one question: the live snapshot, refreshed when stale."""
+        self.refresh(max_age=REFRESH_SECONDS)
+        yield EmbeddedReading(self.index)
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated last, then by title)."""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from retrieval.embedding.protocol import Vectors
-from retrieval.index.loader import LoadedIndex
+from retrieval.index.view import IndexView
 from retrieval.query.answer_type import asks
 from retrieval.query.excerpt import EXCERPT_CHARS, build_excerpt
 from retrieval.query.gate import (
@@ -41,7 +41,7 @@ PUBLISHED_IN_YEAR_RANK_BONUS = 0.35
 def compose_answer(
     question: str,
     hits: Sequence[Hit],
-    index: LoadedIndex,
+    index: IndexView,
     *,
     intent: TimeIntent,
     top_k: int,
@@ -130,7 +130,7 @@ def compose_answer(
     )
 
 
-def _with_time_evidence(hits: Sequence[Hit], index: LoadedIndex, intent: TimeIntent) -> list[Hit]:
+def _with_time_evidence(hits: Sequence[Hit], index: IndexView, intent: TimeIntent) -> list[Hit]:
     """Favour passages that mention a year the question names, and articles published in it."""
     if intent.restrict or not intent.years:
         return list(hits)
@@ -146,7 +146,7 @@ def _with_time_evidence(hits: Sequence[Hit], index: LoadedIndex, intent: TimeInt
     return sorted(boosted, key=lambda h: -h.score)
 
 
-def _rank_key(draft: Draft, index: LoadedIndex, intent: TimeIntent) -> tuple[bool, float]:
+def _rank_key(draft: Draft, index: IndexView, intent: TimeIntent) -> tuple[bool, float]:
     """Articles that know the years the question names first, then passage and sentence.
 
     Among those, an article published in a named year leads an article that only mentions
@@ -169,9 +169,7 @@ def _best_per_article(hits: Sequence[Hit]) -> list[Hit]:
     return best
 
 
-def _apply_period(
-    hits: list[Hit], index: LoadedIndex, intent: TimeIntent
-) -> tuple[list[Hit], bool]:
+def _apply_period(hits: list[Hit], index: IndexView, intent: TimeIntent) -> tuple[list[Hit], bool]:
     """For a question about reporting from a period, keep the hits published in it."""
     if not intent.restrict or not intent.has_range:
         return hits, False
@@ -181,7 +179,7 @@ def _apply_period(
     return (inside, True) if inside else (hits, False)
 
 
-def _newest_first(hits: list[Hit], index: LoadedIndex) -> list[Hit]:
+def _newest_first(hits: list[Hit], index: IndexView) -> list[Hit]:
     dated = [h for h in hits if index.articles[h.source].published is not None]
     undated = [h for h in hits if index.articles[h.source].published is None]
     dated.sort(key=lambda h: index.articles[h.source].published, reverse=True)  # type: ignore[arg-type, return-value]
@@ -191,7 +189,7 @@ def _newest_first(hits: list[Hit], index: LoadedIndex) -> list[Hit]:
 def _draft(
     hit: Hit,
     *,
-    index: LoadedIndex,
+    index: IndexView,
     terms: QuestionTerms,
     found: Sequence[tuple[int, str, float]],
     best: float,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.embedding.wordpiece import model_words
-from retrieval.index.loader import LoadedIndex
+from retrieval.index.view import IndexView
 from retrieval.query.key_sentence import QuestionTerms
 from retrieval.query.search import Hit
 from retrieval.text.tokens import token_set, tokenize
@@ -65,7 +65,7 @@ class Evidence:
     dated: bool = False
 
 
-def query_coverage(index: LoadedIndex, question: str, text: str) -> float:
+def query_coverage(index: IndexView, question: str, text: str) -> float:
     """Share of the question's IDF weight whose terms occur in ``text`` (0-1).
 
     Terms the corpus has never seen count with the highest weight: a question about "Brazil" is
@@ -81,7 +81,7 @@ def query_coverage(index: LoadedIndex, question: str, text: str) -> float:
 
 
 def gather_evidence(
-    index: LoadedIndex,
+    index: IndexView,
     hits: Sequence[Hit],
     terms: QuestionTerms,
     *,
@@ -119,7 +119,7 @@ def gather_evidence(
     return evidence
 
 
-def unknown_names(index: LoadedIndex, question: str) -> list[str]:
+def unknown_names(index: IndexView, question: str) -> list[str]:
     """Names in the question (capitalised words after the first) that no article uses.
 
     "What was agreed at the summit in Astana?" cannot be answered by articles that never
@@ -157,12 +157,12 @@ def is_supported(evidence: Evidence, *, keyword_query: bool, missing_names: bool
     return keyword_query and evidence.coverage >= MIN_KEYWORD_COVERAGE
 
 
-def _published_in(index: LoadedIndex, source: str, years: Sequence[int]) -> bool:
+def _published_in(index: IndexView, source: str, years: Sequence[int]) -> bool:
     published = index.articles[source].published
     return published is not None and published.year in years
 
 
-def is_keyword_query(index: LoadedIndex, question: str) -> bool:
+def is_keyword_query(index: IndexView, question: str) -> bool:
     """A short query of words the corpus knows ("Lukashenko ring", "Hermitage")."""
     tokens = [t for t in tokenize(question) if not _YEAR_TOKEN.fullmatch(t)]
     return 0 < len(tokens) <= KEYWORD_TERMS and len(index.lexical.known_tokens(tokens)) == len(
@@ -181,7 +181,7 @@ def supporting(
     ]
 
 
-def unknown_year(index: LoadedIndex, sources: Sequence[str], years: Sequence[int]) -> int | None:
+def unknown_year(index: IndexView, sources: Sequence[str], years: Sequence[int]) -> int | None:
     """A year the question names that none of the supporting articles knows about, or None.
 
     An article knows a year it mentions or was published in. "Which country left the talks in

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.embedding.protocol import Vectors
-from retrieval.index.loader import LoadedIndex
+from retrieval.index.view import IndexView
 from retrieval.query.answer_type import Asks, carries_new
 from retrieval.text.sentences import split_sentences
 from retrieval.text.tokens import token_set, tokenize
@@ -97,7 +97,7 @@ class QuestionTerms:
     total: float
 
     @classmethod
-    def of(cls, index: LoadedIndex, text: str, vector: Vectors, kind: Asks) -> QuestionTerms:
+    def of(cls, index: IndexView, text: str, vector: Vectors, kind: Asks) -> QuestionTerms:
         """Weigh the question's tokens by their IDF in the index."""
         weights = {t: index.lexical.idf(t) for t in set(tokenize(text))}
         return cls(text, vector, kind, weights, sum(weights.values()) or 1.0)
@@ -108,7 +108,7 @@ class QuestionTerms:
 
 
 def sentence_features(
-    index: LoadedIndex,
+    index: IndexView,
     source: str,
     terms: QuestionTerms,
     passage_scores: Mapping[int, float],
@@ -195,7 +195,7 @@ def score_sentences(
 
 
 def choose_key_sentence(
-    index: LoadedIndex,
+    index: IndexView,
     source: str,
     terms: QuestionTerms,
     passage_scores: Mapping[int, float],
@@ -229,7 +229,7 @@ def choose_key_sentence(
 
 
 def _passage_around(
-    index: LoadedIndex, source: str, span: tuple[int, int], passage_scores: Mapping[int, float]
+    index: IndexView, source: str, span: tuple[int, int], passage_scores: Mapping[int, float]
 ) -> tuple[int, int] | None:
     """The best-scoring found passage of the article that holds ``span``, or None."""
     holding = [

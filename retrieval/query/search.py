@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.embedding.protocol import Vectors
-from retrieval.index.loader import LoadedIndex
+from retrieval.index.view import IndexView
 
 DENSE_WEIGHT = 0.65
 CANDIDATES = 100
@@ -57,7 +57,7 @@ class Fused:
 
 
 def hybrid_search(
-    index: LoadedIndex,
+    index: IndexView,
     query_vector: Vectors,
     query_text: str,
     *,

@@ -1,0 +1,1 @@
+"""Search backends: where the engine gets candidates and records (embedded or PostgreSQL)."""
