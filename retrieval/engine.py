@@ -27,6 +27,8 @@ from retrieval.index.layout import current_generation
 from retrieval.index.loader import LoadedIndex, load_index
 from retrieval.index.manifest import read_manifest
 from retrieval.index.verify import verify_files, verify_live
+from retrieval.ingest.feed_records import FeedStorage
+from retrieval.ingest.feed_store import FeedStore
 from retrieval.maintenance import Maintenance
 from retrieval.query.answer import compose_answer
 from retrieval.query.followup import Turn, own_words, rewrite_followup
@@ -276,6 +278,18 @@ class Engine(Maintenance):
         """One consistent read for one question: the live snapshot, refreshed when stale."""
         self.refresh(max_age=REFRESH_SECONDS)
         yield EmbeddedReading(self.index)
+
+    def open_feed_store(self) -> FeedStorage:
+        """The store of the followed feeds: ``feeds.sqlite`` beside the index."""
+        return FeedStore.beside(self.index_dir)
+
+    @property
+    def backend(self) -> str:
+        """Which search backend answers: ``embedded`` (FAISS + BM25 files) or ``postgres``."""
+        return "embedded"
+
+    def close(self) -> None:
+        """Release what the engine holds open (nothing for the embedded index)."""
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated last, then by title)."""

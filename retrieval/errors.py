@@ -40,3 +40,7 @@ class UnusableArticleError(RetrievalError):
 
 class BackupError(RetrievalError):
     """Raised when a backup cannot be written (the destination is not empty, disk full)."""
+
+
+class DatabaseUnavailableError(RetrievalError):
+    """Raised when the PostgreSQL database cannot be reached (refused, down, restarting)."""

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from retrieval.engine import Engine
 from retrieval.follow_records import AddReport, FeedResult, PageResult, RefreshReport
 from retrieval.ingest.addresses import HostResolver
-from retrieval.ingest.feed_store import FeedRecord, FeedStore, PageRecord
+from retrieval.ingest.feed_records import FeedRecord, FeedStorage, PageRecord
 from retrieval.ingest.fetch import Fetcher
 from retrieval.ingest.fetch_models import FetchPolicy
 from retrieval.ingest.polling import FeedPoll, poll_feed
@@ -49,7 +49,7 @@ class Follower:
         self,
         engine: Engine,
         *,
-        store: FeedStore | None = None,
+        store: FeedStorage | None = None,
         allow_private: bool = False,
         policy: FetchPolicy | None = None,
         resolve: HostResolver | None = None,
@@ -59,14 +59,15 @@ class Follower:
 
         Args:
             engine: The engine whose index receives the articles.
-            store: The feed store; by default ``feeds.sqlite`` beside the index.
+            store: The feed store; by default the engine's (``feeds.sqlite`` beside the index,
+                or the database's feed tables).
             allow_private: Fetch from loopback and private addresses (tests, intranets).
             policy: Fetch limits; ``FetchPolicy()`` by default.
             resolve: The host resolver (tests); the system's by default.
             clock: The current time in UTC.
         """
         self.engine = engine
-        self.store = store or FeedStore.beside(engine.index_dir)
+        self.store = store or engine.open_feed_store()
         self._allow_private = allow_private
         self._policy = policy
         self._resolve = resolve
@@ -218,7 +219,7 @@ class _Indexed:
         return source in self.articles()
 
 
-def _moved_keys(outcomes: Sequence[PageOutcome], store: FeedStore) -> list[str]:
+def _moved_keys(outcomes: Sequence[PageOutcome], store: FeedStorage) -> list[str]:
     """Keys of articles whose page now gives another key (its canonical URL changed)."""
     moved = []
     for outcome in outcomes:

@@ -222,7 +222,11 @@ class ArticleInfo:
 
 @dataclass(frozen=True, slots=True)
 class IndexStats:
-    """Size and provenance of the live index."""
+    """Size and provenance of the live index.
+
+    ``backend`` is ``embedded`` (files in ``index_dir``) or ``postgres``; ``location`` is the
+    database URL without its password for the latter, else empty.
+    """
 
     articles: int
     passages: int
@@ -233,6 +237,8 @@ class IndexStats:
     index_kind: str
     built_at: datetime
     index_dir: Path
+    backend: str = "embedded"
+    location: str = ""
 
 
 @dataclass(frozen=True, slots=True)

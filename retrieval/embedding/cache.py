@@ -12,6 +12,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -135,10 +136,22 @@ class EmbeddingCache:
         self._db.commit()
 
 
+class VectorCache(Protocol):
+    """Where embeddings are kept by text hash: ``EmbeddingCache``, or a database table."""
+
+    def get_many(self, hashes: Iterable[str]) -> dict[str, Vectors]:
+        """The cached vectors of these text hashes (missing ones are absent)."""
+        ...
+
+    def put_many(self, items: Iterable[tuple[str, Vectors]]) -> None:
+        """Store vectors by text hash."""
+        ...
+
+
 def embed_with_cache(
     texts: Sequence[str],
     embedder: Embedder,
-    cache: EmbeddingCache | None,
+    cache: VectorCache | None,
     *,
     batch_size: int = 32,
     progress: bool = False,

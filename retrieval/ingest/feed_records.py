@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from retrieval.ingest.schedule import PollState, next_poll
 
@@ -107,3 +109,48 @@ class PollUpdate:
     last_error: str | None = None
     disabled: str | None = None
     items: tuple[ItemRecord, ...] = ()
+
+
+class FeedStorage(Protocol):
+    """Where the followed feeds and fetch validators are kept: SQLite beside the index
+    (``FeedStore``) or PostgreSQL (``retrieval.backends.postgres.feeds``)."""
+
+    def close(self) -> None:
+        """Release the store."""
+        ...
+
+    def add(self, url: str, *, every: timedelta, now: datetime) -> tuple[FeedRecord, bool]:
+        """Follow ``url``; returns the feed and True when it is new."""
+        ...
+
+    def remove(self, url: str) -> bool:
+        """Stop following ``url``; False when it was not followed."""
+        ...
+
+    def feed(self, url: str) -> FeedRecord | None:
+        """The feed with this URL, or None."""
+        ...
+
+    def feed_by_id(self, feed_id: int) -> FeedRecord | None:
+        """The feed with this id, or None."""
+        ...
+
+    def feeds(self) -> list[FeedRecord]:
+        """Every followed feed, in the order they were added."""
+        ...
+
+    def due(self, now: datetime) -> list[FeedRecord]:
+        """The feeds to poll at ``now``."""
+        ...
+
+    def items(self, feed_id: int) -> dict[str, ItemRecord]:
+        """The items a feed listed before, by link."""
+        ...
+
+    def page(self, url: str) -> PageRecord | None:
+        """What was fetched from ``url`` before, or None."""
+        ...
+
+    def save(self, polls: Sequence[PollUpdate] = (), pages: Sequence[PageRecord] = ()) -> None:
+        """Record polls and fetched pages in one transaction."""
+        ...

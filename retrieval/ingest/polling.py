@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from retrieval.errors import UnusableArticleError
-from retrieval.ingest.feed_store import FeedRecord, FeedStore, ItemRecord, PollUpdate
+from retrieval.ingest.feed_records import FeedRecord, FeedStorage, ItemRecord, PollUpdate
 from retrieval.ingest.feeds import Feed, FeedError, FeedItem, parse_feed
 from retrieval.ingest.fetch import Fetcher
 from retrieval.ingest.fetch_errors import FetchError, FetchStatusError
@@ -67,7 +67,7 @@ async def poll_feed(
     fetcher: Fetcher,
     feed: FeedRecord,
     *,
-    store: FeedStore,
+    store: FeedStorage,
     pages: PageReader,
     indexed: Callable[[str], bool],
     now: datetime,
@@ -148,7 +148,7 @@ async def _read_items(
     feed: FeedRecord,
     parsed: Feed,
     *,
-    store: FeedStore,
+    store: FeedStorage,
     pages: PageReader,
     indexed: Callable[[str], bool],
 ) -> FeedPoll:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from retrieval.errors import UnusableArticleError
-from retrieval.ingest.feed_store import FeedStore, PageRecord
+from retrieval.ingest.feed_records import FeedStorage, PageRecord
 from retrieval.ingest.feeds import FeedItem
 from retrieval.ingest.fetch import Fetcher
 from retrieval.ingest.fetch_errors import FetchError, FetchRefusedError
@@ -113,7 +113,7 @@ class PageReader:
     the store (a story listed by two feeds costs one request)."""
 
     def __init__(
-        self, fetcher: Fetcher, store: FeedStore, *, indexed: Callable[[str], bool]
+        self, fetcher: Fetcher, store: FeedStorage, *, indexed: Callable[[str], bool]
     ) -> None:
         """Create a reader.
 
