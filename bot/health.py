@@ -62,7 +62,9 @@ class HealthCheck:
         """Return None when the index verifies, else the reason it does not."""
         async with self._lock:
             now = time.monotonic()
-            if self._verified is not None and now - self._verified[0] < self.verify_ttl_s:
+            fresh = self._verified is not None and now - self._verified[0] < self.verify_ttl_s
+            if fresh and engine.backend == "embedded" and self._verified is not None:
+                # A database is pinged at every report: one round trip, and an outage shows.
                 return self._verified[1]
             checksums = (
                 self._checksummed_at is None or now - self._checksummed_at >= self.checksum_ttl_s
@@ -106,6 +108,7 @@ class HealthCheck:
                 body={
                     "status": "unhealthy",
                     "index_loaded": True,
+                    "backend": engine.backend,
                     **self._common(),
                     "error": problem,
                 },
@@ -113,6 +116,7 @@ class HealthCheck:
         body: dict[str, Any] = {
             "status": "ok" if problem is None else "unhealthy",
             "index_loaded": True,
+            "backend": engine.backend,
             **self._common(),
             "articles": stats.articles,
             "passages": stats.passages,

@@ -28,7 +28,7 @@ from bot.settings import ConfigError, Settings
 from bot.throttle import Throttle
 from bot.throttle_store import THROTTLE_FILE, restore_throttles, save_throttles
 from bot.web import WebServer
-from retrieval import Engine, Follower, RetrievalError
+from retrieval import DatabaseUnavailableError, Engine, Follower, PostgresEngine, RetrievalError
 
 __all__ = [
     "EXIT_CONFIG",
@@ -150,7 +150,8 @@ async def run(
 
     Returns:
         0 after a clean stop; 1 when the index could not be opened or a front end could not
-        start or stopped on its own (the others are then stopped too).
+        start or stopped on its own (the others are then stopped too); 2 when the database
+        (``NEWSBOT_DATABASE_URL``) cannot be reached at start.
     """
     chosen = list(build_frontends(settings) if frontends is None else frontends)
     if not chosen:
@@ -168,19 +169,11 @@ async def run(
     throttles: dict[str, Throttle] = {}
     follower: Follower | None = None
     poller: asyncio.Task[None] | None = None
+    owned: Engine | None = None
     try:
         _LOGGER.info("opening the index in %s", settings.index_dir)
         if engine is None:
-            engine = await _unless_stopped(
-                asyncio.to_thread(
-                    Engine.open,
-                    settings.index_dir,
-                    seeds=settings.seeds_dir,
-                    cache_dir=settings.cache_dir,
-                    device=settings.device,  # where /reload, /add and feed refreshes embed
-                ),
-                stop,
-            )
+            engine = owned = await _unless_stopped(asyncio.to_thread(_open_engine, settings), stop)
         # Load the model before connecting: the first question must not wait for it.
         await _unless_stopped(asyncio.to_thread(engine.warm_up), stop)
         health.engine = engine
@@ -200,6 +193,9 @@ async def run(
     except StopRequestedError:
         _LOGGER.info("stop requested while starting; shutting down")
         return EXIT_OK
+    except DatabaseUnavailableError as exc:
+        _LOGGER.error("cannot start: %s", exc)
+        return EXIT_CONFIG
     except RetrievalError as exc:
         _LOGGER.error("cannot open the index: %s", exc)
         return EXIT_FAILURE
@@ -213,6 +209,26 @@ async def run(
             save_throttles(settings.index_dir / THROTTLE_FILE, throttles)
         if follower is not None:
             follower.close()
+        if owned is not None:
+            owned.close()
+
+
+def _open_engine(settings: Settings) -> Engine:
+    """The engine of the settings: the database's when ``database_url`` is set, else files."""
+    if settings.database_url:
+        return PostgresEngine.open(
+            settings.index_dir,
+            database_url=settings.database_url,
+            seeds=settings.seeds_dir,
+            cache_dir=settings.cache_dir,
+            device=settings.device,
+        )
+    return Engine.open(
+        settings.index_dir,
+        seeds=settings.seeds_dir,
+        cache_dir=settings.cache_dir,
+        device=settings.device,  # where /reload, /add and feed refreshes embed
+    )
 
 
 async def _stop_poller(poller: asyncio.Task[None] | None) -> None:

@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from bot.environment import default_seeds_dir
-from retrieval import default_cache_dir
+from retrieval import default_cache_dir, redact_url
 
 __all__ = [
     "ANONYMOUS_ADMIN_ID",
@@ -83,6 +83,9 @@ class Settings:
             intranets); off by default, so such URLs are refused before connecting.
         poll_feeds: ``newsbot serve`` polls the followed feeds in the background (turn it off
             when a cron job runs ``newsbot refresh`` instead).
+        database_url: A ``postgresql://`` URI: the index lives in that shared database
+            instead of ``index_dir`` (secret: shown without its password); None for the
+            embedded index.
     """
 
     token: str | None = field(default=None, repr=False)
@@ -104,6 +107,7 @@ class Settings:
     discord_message_content: bool = False
     allow_private_urls: bool = False
     poll_feeds: bool = True
+    database_url: str | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         shown = []
@@ -111,6 +115,8 @@ class Settings:
             value = getattr(self, item.name)
             if item.name in _SECRET_FIELDS:
                 value = "<masked>" if value else None
+            elif item.name == "database_url" and value:
+                value = redact_url(value)
             elif isinstance(value, Path):
                 value = str(value)
             elif isinstance(value, frozenset):
@@ -121,8 +127,17 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret in these settings, for log redaction."""
-        values = (self.token, self.webhook_secret, self.discord_token)
+        values = (self.token, self.webhook_secret, self.discord_token, *self._database_secrets)
         return tuple(value for value in values if value)
+
+    @property
+    def _database_secrets(self) -> tuple[str, ...]:
+        if not self.database_url:
+            return ()
+        parts = urlsplit(self.database_url)
+        found = [parts.password or ""]
+        found += [v for k, v in parse_qsl(parts.query) if k.lower() == "password"]
+        return tuple(f for f in found if f)
 
     __str__ = __repr__
 
@@ -303,6 +318,16 @@ class Settings:
                 problems.append(f"{name} must be 1 or 0 (true/false, yes/no, on/off).")
             flags[name] = raw in _TRUE
 
+        database_url = get("NEWSBOT_DATABASE_URL")
+        if database_url is not None and urlsplit(database_url).scheme not in (
+            "postgresql",
+            "postgres",
+        ):
+            problems.append(
+                "NEWSBOT_DATABASE_URL must be a PostgreSQL URI such as"
+                " postgresql://newsbot:PASSWORD@db:5432/newsbot; unset it for the embedded index."
+            )
+
         if problems:
             raise ConfigError(problems)
         cache_dir = get("NEWSBOT_CACHE_DIR")
@@ -326,4 +351,5 @@ class Settings:
             discord_message_content=raw_content in _TRUE,
             allow_private_urls=flags["NEWSBOT_ALLOW_PRIVATE_URLS"],
             poll_feeds=flags["NEWSBOT_POLL_FEEDS"],
+            database_url=database_url,
         )

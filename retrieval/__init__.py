@@ -4,11 +4,14 @@ This package is synchronous and knows nothing about chat platforms; front ends u
 names exported here.
 """
 
+from retrieval.backends.postgres.connection import redact as redact_url
+from retrieval.backends.postgres.engine import PostgresEngine
 from retrieval.embedding.loader import default_cache_dir, load_embedder
 from retrieval.embedding.protocol import Embedder
 from retrieval.engine import Engine
 from retrieval.errors import (
     BackupError,
+    DatabaseUnavailableError,
     IndexCorruptError,
     IndexLockedError,
     IndexMismatchError,
@@ -58,6 +61,7 @@ __all__ = [
     "Backup",
     "BackupError",
     "Citation",
+    "DatabaseUnavailableError",
     "Embedder",
     "Engine",
     "FeedRecord",
@@ -74,6 +78,7 @@ __all__ = [
     "ModelError",
     "PageResult",
     "Period",
+    "PostgresEngine",
     "Question",
     "RefreshReport",
     "Refusal",
@@ -89,4 +94,5 @@ __all__ = [
     "default_cache_dir",
     "load_embedder",
     "parse_duration",
+    "redact_url",
 ]

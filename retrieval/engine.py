@@ -288,6 +288,11 @@ class Engine(Maintenance):
         """Which search backend answers: ``embedded`` (FAISS + BM25 files) or ``postgres``."""
         return "embedded"
 
+    @property
+    def location(self) -> str:
+        """Where the index is, for messages: its directory."""
+        return str(self.index_dir)
+
     def close(self) -> None:
         """Release what the engine holds open (nothing for the embedded index)."""
 

@@ -17,9 +17,22 @@ def notify(line: str) -> None:
 
 
 def new_engine(settings: Settings, *, lock_timeout: float | None = None) -> Engine:
-    """An engine on ``settings.index_dir`` that loads nothing until asked."""
-    from retrieval import Engine  # noqa: PLC0415 - keeps `--help` instant
+    """An engine on ``settings.index_dir`` (or the database) that loads nothing until asked.
 
+    Raises:
+        DatabaseUnavailableError: ``NEWSBOT_DATABASE_URL`` is set and the database is down.
+    """
+    from retrieval import Engine, PostgresEngine  # noqa: PLC0415 - keeps `--help` instant
+
+    if settings.database_url:
+        return PostgresEngine(
+            settings.index_dir,
+            database_url=settings.database_url,
+            cache_dir=settings.cache_dir,
+            device=settings.device,
+            notify=notify,
+            lock_timeout=lock_timeout,
+        )
     return Engine(
         settings.index_dir,
         cache_dir=settings.cache_dir,
@@ -36,10 +49,20 @@ def open_engine(settings: Settings, *, build: bool = False) -> Engine:
         IngestError: With ``build``, when there is no index and no seeds folder either; the
             message names the folder looked for.
     """
-    from retrieval import Engine, IndexNotFoundError, IngestError  # noqa: PLC0415
+    from retrieval import Engine, IndexNotFoundError, IngestError, PostgresEngine  # noqa: PLC0415
 
     seeds = settings.seeds_dir if build else None
     try:
+        if settings.database_url:
+            return PostgresEngine.open(
+                settings.index_dir,
+                database_url=settings.database_url,
+                seeds=seeds,
+                cache_dir=settings.cache_dir,
+                device=settings.device,
+                notify=notify,
+                progress=build,
+            )
         return Engine.open(
             settings.index_dir,
             seeds=seeds,

@@ -1,4 +1,4 @@
-"""The commands that look after the index: ingest, stats, remove, repair and backup."""
+"""The commands that look after the index: ingest, stats, remove, repair, backup and migrate."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _remove(open_engine(settings), args.source)
     if args.command == "repair":
         return _repair(new_engine(settings))
+    if args.command == "migrate":
+        return _migrate(settings)
     if args.command == "backup":
         backup = new_engine(settings).backup(args.destination)
         print(
@@ -40,6 +42,39 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Use it with `newsbot --index-dir {backup.destination} ...`, or copy it back.")
         return 0
     raise ValueError(f"unknown command {args.command!r}")
+
+
+def _migrate(settings: Settings) -> int:
+    from retrieval import PostgresEngine  # noqa: PLC0415
+    from retrieval.backends.postgres.migrate import migrate_index  # noqa: PLC0415
+
+    if not settings.database_url:
+        print(
+            "newsbot: migrate copies the embedded index into PostgreSQL: set "
+            "NEWSBOT_DATABASE_URL=postgresql://... first (see README, Run several replicas).",
+            file=sys.stderr,
+        )
+        return EXIT_DAMAGED
+    engine = new_engine(settings)
+    if not isinstance(engine, PostgresEngine):  # pragma: no cover - database_url is set
+        raise TypeError("expected a PostgreSQL engine")
+    try:
+        done = migrate_index(settings.index_dir, engine)
+    finally:
+        engine.close()
+    print(
+        f"Copied generation {done.generation} of {settings.index_dir} into "
+        f"{_redacted(settings.database_url)}: {plural(done.copied, 'article')} "
+        f"({plural(done.passages, 'passage')}) copied, {done.unchanged} already there, "
+        f"{plural(done.cached, 'cached embedding')}; nothing was embedded."
+    )
+    return 0
+
+
+def _redacted(url: str) -> str:
+    from retrieval import redact_url  # noqa: PLC0415
+
+    return redact_url(url)
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -69,7 +104,10 @@ def _stats(settings: Settings) -> int:
     except (IndexCorruptError, IndexMismatchError) as exc:
         return _damaged_stats(new_engine(settings), str(exc))
     stats = engine.stats()
-    print(f"Index:      {stats.index_dir} (generation {stats.generation})")
+    if stats.backend == "postgres":
+        print(f"Index:      {stats.location} (PostgreSQL, {stats.generation})")
+    else:
+        print(f"Index:      {stats.index_dir} (generation {stats.generation})")
     print(f"Built:      {stats.built_at:%Y-%m-%d %H:%M:%S} UTC with {stats.model}")
     print(f"Articles:   {stats.articles}")
     print(f"Passages:   {stats.passages} ({stats.index_kind} vector search)")
@@ -108,7 +146,7 @@ def _remove(engine: Engine, target: str) -> int:
         report = engine.remove(target)
     except KeyError:
         print(
-            f"newsbot: nothing in {engine.index_dir} matches {target!r}. Give a source as "
+            f"newsbot: nothing in {engine.location} matches {target!r}. Give a source as "
             "`newsbot stats` lists it, a .json/.jsonl file name (all its records), a file or "
             "folder path, or an article's URL.",
             file=sys.stderr,

@@ -1,5 +1,5 @@
 """The `newsbot` command line: ingest, add, feeds, refresh, ask, chat, stats, remove, repair,
-backup, serve.
+backup, migrate, serve.
 
 Settings come from ``bot.settings`` (the environment over a ``.env`` file, read once); the
 chat front ends are imported by ``serve`` alone, so the retrieval commands start without them.
@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = command("backup", "copy the index (and its SQLite files) while it serves")
     backup.add_argument("destination", type=Path, help="a new or empty folder")
+
+    command(
+        "migrate",
+        "copy the embedded index (--index-dir) into NEWSBOT_DATABASE_URL, without re-embedding",
+    )
 
     command(
         "serve",

@@ -130,6 +130,11 @@ class PostgresEngine(Engine):
         """``postgres``."""
         return "postgres"
 
+    @property
+    def location(self) -> str:
+        """The database URL without its password."""
+        return redact(self.database_url)
+
     def close(self) -> None:
         """Close the database connections."""
         self.db.close()
