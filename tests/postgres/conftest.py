@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from retrieval import Embedder, PostgresEngine
-from tests.support.postgres import PostgresServer, fresh_database, postgres_server
 from tests.support.paths import SEEDS
+from tests.support.postgres import PostgresServer, fresh_database, postgres_server
 
 
 @pytest.fixture(scope="session")
