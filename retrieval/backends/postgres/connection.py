@@ -28,6 +28,8 @@ _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0)
 """Pauses between attempts of a read that lost its connection: rides out a restart (~7 s)."""
+WAIT_S = 2.0
+"""How long one attempt waits for a pooled connection while the database is down."""
 
 
 def is_database_url(url: str) -> bool:
@@ -130,7 +132,7 @@ class Database:
     def connection(self) -> Iterator[psycopg.Connection[Any]]:
         """A pooled connection, in a transaction committed when the block ends."""
         try:
-            with self.pool.connection() as conn:
+            with self.pool.connection(timeout=WAIT_S) as conn:
                 yield conn
         except psycopg.OperationalError as exc:
             raise unavailable(self.url, exc) from exc
@@ -158,7 +160,7 @@ class Database:
             DatabaseUnavailableError: When it does not.
         """
         try:
-            with self.pool.connection(timeout=self.connect_timeout) as conn:
+            with self.pool.connection(timeout=WAIT_S) as conn:
                 conn.execute("SELECT 1")
         except psycopg.OperationalError as exc:
             raise unavailable(self.url, exc) from exc
