@@ -1,4 +1,8 @@
-"""Session fixtures: the real model, loaded once, and the seed index, built once."""
+"""Session fixtures: the real model, loaded once, the seed index, built once, and PostgreSQL.
+
+The PostgreSQL server (``pg_server``) starts only for tests that ask for it, once per
+session; each such test gets a database of its own (``database_url``).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from retrieval import Embedder, Engine, load_embedder
+from retrieval import Embedder, Engine, PostgresEngine, load_embedder
 from retrieval.embedding.torch_backend import load_torch_embedder
 from tests.stress.harness import ForkServer
 from tests.support import paths
+from tests.support.postgres import PostgresServer, fresh_database, postgres_server
 
 ROOT = paths.ROOT
 SEEDS = ROOT / "seeds"
@@ -82,3 +87,35 @@ def forkserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ForkServer]
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """A PostgreSQL 18 server with pgvector for the whole session."""
+    yield from postgres_server()
+
+
+@pytest.fixture
+def database_url(pg_server: PostgresServer) -> str:
+    """An empty database of this test's own."""
+    return fresh_database(pg_server)
+
+
+@pytest.fixture(scope="session")
+def seed_database_url(pg_server: PostgresServer, embedder: Embedder) -> str:
+    """A database holding the seeds, ingested once; tests must not change it."""
+    url = fresh_database(pg_server)
+    engine = PostgresEngine(Path("unused"), database_url=url, embedder=embedder)
+    try:
+        engine.ingest([SEEDS])
+    finally:
+        engine.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_seed_engine(seed_database_url: str, embedder: Embedder) -> Iterator[PostgresEngine]:
+    """A read-only engine on the seed database, shared by the session."""
+    engine = PostgresEngine.open(Path("unused"), database_url=seed_database_url, embedder=embedder)
+    yield engine
+    engine.close()

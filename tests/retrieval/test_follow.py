@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import Embedder, Engine, Follower
+from retrieval import Embedder, Engine, Follower, PostgresEngine
 from retrieval.ingest.fetch_models import FetchPolicy
 from tests.retrieval.ingest.fixtures import site
 from tests.support.news_site import NewsSite, Story
@@ -40,12 +40,19 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def follower(tmp_path: Path, embedder: Embedder, clock: Clock) -> Iterator[Follower]:
+@pytest.fixture(params=["embedded", "postgres"])
+def follower(
+    request: pytest.FixtureRequest, tmp_path: Path, embedder: Embedder, clock: Clock
+) -> Iterator[Follower]:
+    """A follower on each backend: files beside the index, or the database's feed tables."""
     engine = Engine(tmp_path / "index", embedder=embedder)
+    if request.param == "postgres":
+        url = request.getfixturevalue("database_url")
+        engine = PostgresEngine(tmp_path / "index", database_url=url, embedder=embedder)
     opened = Follower(engine, allow_private=True, policy=POLICY, clock=clock)
     yield opened
     opened.close()
+    engine.close()
 
 
 def story(slug: str, title: str, text: str, *, day: int = 20) -> Story:
