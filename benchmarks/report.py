@@ -29,6 +29,7 @@ from benchmarks.records import (
     SpeedResult,
     load_results,
 )
+from benchmarks.report_postgres import postgres_section
 from benchmarks.results import RESULTS_DIR, ROOT
 
 OUTPUT = ROOT / "BENCHMARKS.md"
@@ -595,6 +596,7 @@ def render(results: Results) -> str:
     lines += scale_section(results.scale())
     if results.bot is not None:
         lines += bot_section(results.bot)
+    lines += postgres_section()
     return "\n".join(lines).rstrip() + "\n"
 
 
