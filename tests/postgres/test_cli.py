@@ -105,3 +105,20 @@ def test_a_database_url_that_is_not_postgresql_is_a_settings_error(tmp_path: Pat
     result = newsbot("stats", env={"NEWSBOT_DATABASE_URL": "mysql://db/newsbot"})
     assert result.returncode == 2
     assert "NEWSBOT_DATABASE_URL must be a PostgreSQL URI" in result.stderr
+
+
+def test_feeds_are_kept_in_the_database(pg_server: PostgresServer, tmp_path: Path) -> None:
+    url = fresh_database(pg_server)
+    feed = "https://news.example.com/rss.xml"
+    env = {"NEWSBOT_INDEX_DIR": str(tmp_path / "index"), "NEWSBOT_DATABASE_URL": url}
+    added = newsbot("feeds", "add", feed, "--every", "1h", env=env)
+    assert added.returncode == 0, added.stderr
+    # Another machine (another index directory) sees the same feeds.
+    elsewhere = {**env, "NEWSBOT_INDEX_DIR": str(tmp_path / "elsewhere")}
+    listed = newsbot("feeds", "list", env=elsewhere)
+    assert listed.returncode == 0, listed.stderr
+    assert feed in listed.stdout
+    assert not (tmp_path / "index" / "feeds.sqlite").exists()
+    removed = newsbot("feeds", "remove", feed, env=elsewhere)
+    assert removed.returncode == 0, removed.stderr
+    assert feed not in newsbot("feeds", "list", env=env).stdout
