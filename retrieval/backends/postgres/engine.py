@@ -21,12 +21,12 @@ from retrieval.backends.postgres.connection import Database, redact
 from retrieval.backends.postgres.feeds import DatabaseFeedStore
 from retrieval.backends.postgres.prepare import Prepared, prepare_articles
 from retrieval.backends.postgres.reading import PostgresReading
+from retrieval.backends.postgres.search import ANN_THRESHOLD
 from retrieval.backends.postgres.store import Writer, read_stubs
 from retrieval.backends.protocol import Reading
 from retrieval.embedding.protocol import MODEL_ID, Embedder
 from retrieval.engine import REFRESH_SECONDS, Engine
 from retrieval.errors import IndexMismatchError, IndexNotFoundError, IngestError, RetrievalError
-from retrieval.index.dense import ANN_THRESHOLD
 from retrieval.ingest.feed_records import FeedStorage
 from retrieval.ingest.load import load_articles
 from retrieval.query.followup import Turn

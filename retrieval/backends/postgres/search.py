@@ -1,7 +1,8 @@
 """The SQL of one question: corpus statistics, dense and BM25 candidates, article records.
 
-Dense candidates come from pgvector (``<=>``, cosine distance): an exact scan below the
-embedded backend's ANN threshold, the HNSW index above it, at ``hnsw.ef_search``. BM25 is
+Dense candidates come from pgvector (``<=>``, cosine distance): an exact scan below
+``ANN_THRESHOLD`` passages, the HNSW index above it, at ``hnsw.ef_search``. The threshold is
+lower than the embedded index's: a scan in PostgreSQL costs far more than FAISS's. BM25 is
 the embedded backend's (bm25s, Lucene variant, same k1 and b) computed from the postings:
 ``idf(t) * tf / (tf + k1 * (1 - b + b * length / avgdl))`` summed over the query's tokens,
 so lexical scores equal the embedded ones, not ``ts_rank``'s.
@@ -20,11 +21,21 @@ import psycopg
 from retrieval.embedding.protocol import Vectors
 from retrieval.records import Article
 
-__all__ = ["Candidate", "Corpus", "candidates", "corpus", "frequencies", "records"]
+__all__ = [
+    "ANN_THRESHOLD",
+    "Candidate",
+    "Corpus",
+    "candidates",
+    "corpus",
+    "frequencies",
+    "records",
+]
 
 K1 = 1.2
 B = 0.75
 """BM25 parameters; ``LexicalIndex.build``'s defaults."""
+ANN_THRESHOLD = 5_000
+"""Passages from which the HNSW index is searched instead of scanning every vector."""
 EF_SEARCH = 128
 """HNSW candidate list while searching; the embedded backend's ``HNSW_EF_SEARCH``."""
 
@@ -96,8 +107,16 @@ def candidates(
         exact: Scan every vector instead of the HNSW index.
         sources: When given, BM25 candidates come from these articles only.
     """
-    conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(max(EF_SEARCH, dense)),))
-    order = "(embedding <=> %(q)b) + 0" if exact else "embedding <=> %(q)b"  # + 0: no index
+    conn.execute(
+        "SELECT set_config('hnsw.ef_search', %s, true), set_config('jit', 'off', true)",
+        (str(max(EF_SEARCH, dense)),),
+    )
+    # OFFSET 0 keeps the planner from flattening the scan into an HNSW index search.
+    source = (
+        "(SELECT id, embedding <=> %(q)b AS distance FROM passages OFFSET 0) AS every"
+        if exact
+        else "(SELECT id, embedding <=> %(q)b AS distance FROM passages) AS every"
+    )
     only = (
         ""
         if sources is None
@@ -107,8 +126,7 @@ def candidates(
     terms = sorted(weights)
     query = f"""
         WITH dense AS MATERIALIZED (
-            SELECT id, embedding <=> %(q)b AS distance FROM passages
-            ORDER BY {order} LIMIT %(dense)s
+            SELECT id, distance FROM {source} ORDER BY distance LIMIT %(dense)s
         ),
         weights AS (
             SELECT * FROM unnest(%(terms)s::text[], %(weights)s::float8[]) AS w(term, weight)
