@@ -45,6 +45,8 @@ from retrieval.sources import Scope, list_articles, merge_articles, select_artic
 __all__ = ["PostgresEngine"]
 
 _LOGGER = logging.getLogger(__name__)
+TIDY_AFTER = 2_000
+"""New passages from which a write is followed by VACUUM ANALYZE (see ``Writer.tidy``)."""
 
 
 class PostgresEngine(Engine):
@@ -370,6 +372,8 @@ class PostgresEngine(Engine):
             model = (getattr(embedder, "model_id", MODEL_ID), embedder.model_hash)
             version = writer.apply(write=prepared, delete=delete, origins=origins, model=model)
             generation = f"data version {version}"
+            if sum(len(p.chunks) for p in prepared) >= TIDY_AFTER:
+                writer.tidy()
             self.reload()
         row = writer.conn.execute("SELECT passages FROM corpus").fetchone()
         return replace(

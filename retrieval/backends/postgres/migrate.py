@@ -71,6 +71,8 @@ def migrate_index(index_dir: Path, engine: PostgresEngine) -> Migrated:
                 batch = []
         if batch or not stored:
             writer.apply(write=batch, model=(manifest.model_id, manifest.model_hash))
+        if copied:
+            writer.tidy()
     cached = _copy_cache(index_dir / EMBEDDING_CACHE, engine, manifest.model_hash)
     engine.reload()
     return Migrated(manifest.generation, copied, unchanged, passages, cached)
