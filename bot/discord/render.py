@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import discord
 
+from bot.conversation import CONVERSATION_TTL_S
 from bot.discord import text as t
 from bot.view import (
     NOT_FOUND,
@@ -303,6 +304,9 @@ def draw_help(*, bot_mention: str) -> Drawn:
         f"• In a channel, mention me ({bot_mention} your question) or reply to one of my"
         " answers\n"
         "• In a DM, just send the question\n\n"
+        f"**Follow-ups**: within {CONVERSATION_TTL_S / 60:.0f} minutes, ask on (*and in 2023?*,"
+        " *what did he say about Israel?*) or reply to one of my answers; I show how I"
+        " understood the question. `/new` starts afresh.\n\n"
         "Under an answer: **More sources** pages through further citations, **Shorter**"
         " shows only the key sentences, **Sources** lists the cited articles, and the link"
         " buttons open the articles.\n\n"
