@@ -114,13 +114,17 @@ async def sources(interaction: discord.Interaction[Any]) -> None:
 
 @app_commands.command(name="about", description="What I am, how many articles I know, how fresh")
 async def about(interaction: discord.Interaction[Any]) -> None:
-    """/about: corpus size, the newest article and the outlets."""
-    engine = newsbot_of(interaction).services.engine
+    """/about: corpus size, the newest article, the outlets and how many feeds it follows."""
+    services = newsbot_of(interaction).services
+    engine = services.engine
     stats, articles = await asyncio.gather(
         asyncio.to_thread(engine.stats), asyncio.to_thread(engine.articles)
     )
+    feeds = None
+    if services.follower is not None:
+        feeds = len(await asyncio.to_thread(services.follower.feeds))
     name = interaction.client.user.name if interaction.client.user else "newsbot"
-    await respond(interaction, draw_about(stats, articles, bot_name=name))
+    await respond(interaction, draw_about(stats, articles, bot_name=name, feeds=feeds))
 
 
 @app_commands.command(name="help", description="How to ask: slash command, mention, reply or DM")

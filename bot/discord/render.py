@@ -16,6 +16,7 @@ import discord
 
 from bot.conversation import CONVERSATION_TTL_S
 from bot.discord import text as t
+from bot.follow_view import describe_following
 from bot.view import (
     NOT_FOUND,
     PAGE_SIZE,
@@ -266,8 +267,15 @@ def draw_articles(articles: Sequence[ArticleInfo], *, page: int, page_size: int)
     return Drawn(embeds=(embed,))
 
 
-def draw_about(stats: IndexStats, articles: Sequence[ArticleInfo], *, bot_name: str) -> Drawn:
-    """/about: what the bot does, corpus size, the newest article, and the outlets it reads."""
+def draw_about(
+    stats: IndexStats,
+    articles: Sequence[ArticleInfo],
+    *,
+    bot_name: str,
+    feeds: int | None = None,
+) -> Drawn:
+    """/about: what the bot does, corpus size, the newest article, the outlets it reads, and
+    how many news feeds it follows (``feeds``; None: not shown, no follower runs)."""
     embed = discord.Embed(
         title=t.fit(f"About {bot_name}", t.MAX_TITLE),
         description=(
@@ -292,6 +300,8 @@ def draw_about(stats: IndexStats, articles: Sequence[ArticleInfo], *, bot_name: 
         if len(outlets) > 20:
             listed += f" and {len(outlets) - 20} more"
         embed.add_field(name="Outlets", value=listed[: t.MAX_FIELD_VALUE], inline=False)
+    if feeds is not None:
+        embed.add_field(name="News feeds", value=describe_following(feeds), inline=False)
     embed.set_footer(text="/sources lists the articles; /help shows how to ask.")
     return Drawn(embeds=(embed,))
 
