@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.retrieval.ingest.fixtures import site
+from tests.support.news_fixtures import site
 from tests.support.news_site import NewsSite
 
 __all__ = ["site"]  # fixture, imported by name

@@ -1,4 +1,4 @@
-"""Tests for retrieval.ingest.feeds: feeds fetched from the loopback site and parsed."""
+"""Tests for retrieval.web.feeds: feeds fetched from the loopback site and parsed."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from retrieval.ingest.feeds import FeedError, NotAFeedError, find_feed_links, parse_feed
-from retrieval.ingest.fetch import Fetcher
-from tests.retrieval.ingest.fixtures import fetcher, site
+from retrieval.web.feeds import FeedError, NotAFeedError, find_feed_links, parse_feed
+from retrieval.web.fetch import Fetcher
+from tests.support.news_fixtures import fetcher, site
 from tests.support.news_site import NewsSite, Story
 
 __all__ = ["fetcher", "site"]  # fixtures, imported by name

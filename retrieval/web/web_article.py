@@ -18,9 +18,9 @@ from datetime import date
 from retrieval.errors import UnusableArticleError
 from retrieval.ingest.article import build_article
 from retrieval.ingest.cleaning import clean_text, normalize_text
-from retrieval.ingest.feeds import FeedItem
 from retrieval.ingest.page import PageArticle
 from retrieval.records import Article
+from retrieval.web.feeds import FeedItem
 
 _FEED_TEXT_GAIN = 1.5
 _MIN_EXTRA = 200

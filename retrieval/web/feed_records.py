@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from retrieval.ingest.schedule import PollState, next_poll
+from retrieval.web.schedule import PollState, next_poll
 
 
 @dataclass(frozen=True, slots=True)

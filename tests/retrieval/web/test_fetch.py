@@ -1,4 +1,4 @@
-"""Tests for retrieval.ingest.fetch against the loopback news site: every limit and refusal."""
+"""Tests for retrieval.web.fetch against the loopback news site: every limit and refusal."""
 
 from __future__ import annotations
 
@@ -12,21 +12,21 @@ from email.utils import format_datetime
 
 import pytest
 
-from retrieval.ingest.addresses import (
+from retrieval.web.addresses import (
     ALLOW_PRIVATE_HINT,
     AddressGuard,
     RefusedConnectError,
     non_public_kind,
     system_resolve,
 )
-from retrieval.ingest.fetch import Fetcher
-from retrieval.ingest.fetch_errors import (
+from retrieval.web.fetch import Fetcher
+from retrieval.web.fetch_errors import (
     FetchFailedError,
     FetchRefusedError,
     FetchStatusError,
 )
-from retrieval.ingest.fetch_models import FetchPolicy, parse_retry_after
-from tests.retrieval.ingest.fixtures import FAST, fetcher, resolver, site
+from retrieval.web.fetch_models import FetchPolicy, parse_retry_after
+from tests.support.news_fixtures import FAST, fetcher, resolver, site
 from tests.support.news_site import (
     RETRY_AFTER_SECONDS,
     NewsSite,

@@ -1,4 +1,4 @@
-"""Tests for retrieval.ingest.schedule: --every durations and when a feed is due."""
+"""Tests for retrieval.web.schedule: --every durations and when a feed is due."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from retrieval.ingest.schedule import (
+from retrieval.web.schedule import (
     MAX_BACKOFF,
     PollState,
     after_failure,

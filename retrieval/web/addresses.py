@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Collection
 from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from retrieval.ingest.fetch_errors import FetchFailedError, FetchRefusedError
+from retrieval.web.fetch_errors import FetchFailedError, FetchRefusedError
 
 HostResolver = Callable[[str, int], Awaitable[list[str]]]
 """``async (host, port) -> IP addresses``; the default asks the system's ``getaddrinfo``."""

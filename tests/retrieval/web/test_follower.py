@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from retrieval import Embedder, Engine, Follower
-from retrieval.ingest.fetch_models import FetchPolicy
-from tests.retrieval.ingest.fixtures import site
+from retrieval.web.fetch_models import FetchPolicy
+from tests.support.news_fixtures import site
 from tests.support.news_site import NewsSite, Story
 
 __all__ = ["site"]  # fixture, imported by name

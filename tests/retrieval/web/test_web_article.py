@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from retrieval.errors import UnusableArticleError
-from retrieval.ingest.feeds import FeedItem
 from retrieval.ingest.page import PageArticle, read_page
-from retrieval.ingest.web_article import article_from_item, article_from_page
+from retrieval.web.feeds import FeedItem
+from retrieval.web.web_article import article_from_item, article_from_page
 from tests.support.news_site import PAGES_DIR
 
 STORY = (

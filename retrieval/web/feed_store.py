@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from retrieval.ingest.feed_records import FeedRecord, ItemRecord, PageRecord, PollUpdate
+from retrieval.web.feed_records import FeedRecord, ItemRecord, PageRecord, PollUpdate
 
 __all__ = ["FEEDS_FILE", "FeedRecord", "FeedStore", "ItemRecord", "PageRecord", "PollUpdate"]
 

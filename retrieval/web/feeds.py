@@ -18,9 +18,9 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from retrieval.errors import RetrievalError
-from retrieval.ingest.body import looks_like_feed, looks_like_html
 from retrieval.ingest.page import parse_html
 from retrieval.ingest.text_furniture import Block, remove_text_furniture
+from retrieval.web.body import looks_like_feed, looks_like_html
 
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 # feedparser flags these as "bozo" although the feed itself is fine.

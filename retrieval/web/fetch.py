@@ -18,10 +18,10 @@ from typing import Literal, Self
 import aiohttp
 from yarl import URL
 
-from retrieval.ingest import fetch_errors as messages
-from retrieval.ingest.addresses import AddressGuard, HostResolver, RefusedConnectError
-from retrieval.ingest.addresses import system_resolve as _system_resolve
-from retrieval.ingest.body import (
+from retrieval.web import fetch_errors as messages
+from retrieval.web.addresses import AddressGuard, HostResolver, RefusedConnectError
+from retrieval.web.addresses import system_resolve as _system_resolve
+from retrieval.web.body import (
     BodyTooLargeError,
     UnsupportedEncodingError,
     body_fits,
@@ -29,15 +29,15 @@ from retrieval.ingest.body import (
     detect_charset,
     read_limited,
 )
-from retrieval.ingest.fetch_errors import FetchFailedError, FetchRefusedError
-from retrieval.ingest.fetch_models import (
+from retrieval.web.fetch_errors import FetchFailedError, FetchRefusedError
+from retrieval.web.fetch_models import (
     RETRY_STATUSES,
     FetchPolicy,
     FetchResult,
     parse_retry_after,
 )
-from retrieval.ingest.host_gate import HostGate
-from retrieval.ingest.robots import RobotsCache, RobotsResponse
+from retrieval.web.host_gate import HostGate
+from retrieval.web.robots import RobotsCache, RobotsResponse
 
 Accept = Literal["page", "feed"]
 """What a fetch asks for: an HTML ``page`` or a ``feed`` (RSS, Atom, RDF, or HTML to sniff)."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from retrieval.ingest.feed_store import (
+from retrieval.web.feed_store import (
     FEEDS_FILE,
     FeedStore,
     ItemRecord,
     PageRecord,
     PollUpdate,
 )
-from retrieval.ingest.schedule import PollState
+from retrieval.web.schedule import PollState
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 RSS = "https://herald.example/rss.xml"

@@ -15,7 +15,7 @@ from urllib.robotparser import RobotFileParser
 
 from yarl import URL
 
-from retrieval.ingest.fetch_errors import FetchFailedError, FetchRefusedError
+from retrieval.web.fetch_errors import FetchFailedError, FetchRefusedError
 
 RobotsResponse = tuple[int, str, float | None]
 """What fetching a robots.txt gave: (status, text, retry_after seconds)."""

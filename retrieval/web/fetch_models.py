@@ -6,8 +6,8 @@ import email.utils
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from retrieval.ingest.body import decode_body
-from retrieval.ingest.fetch_errors import FetchStatusError
+from retrieval.web.body import decode_body
+from retrieval.web.fetch_errors import FetchStatusError
 
 # The URL is a placeholder until the project has a public page; FetchPolicy.user_agent sets it.
 USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot/newsbot; news question answering bot)"

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from retrieval.errors import UnusableArticleError
-from retrieval.ingest.feed_store import FeedRecord, FeedStore, ItemRecord, PollUpdate
-from retrieval.ingest.feeds import Feed, FeedError, FeedItem, parse_feed
-from retrieval.ingest.fetch import Fetcher
-from retrieval.ingest.fetch_errors import FetchError, FetchStatusError
-from retrieval.ingest.schedule import after_failure, after_success
-from retrieval.ingest.web import PageOutcome, PageReader
-from retrieval.ingest.web_article import article_from_item
 from retrieval.records import Article
+from retrieval.web.feed_store import FeedRecord, FeedStore, ItemRecord, PollUpdate
+from retrieval.web.feeds import Feed, FeedError, FeedItem, parse_feed
+from retrieval.web.fetch import Fetcher
+from retrieval.web.fetch_errors import FetchError, FetchStatusError
+from retrieval.web.pages import PageOutcome, PageReader
+from retrieval.web.schedule import after_failure, after_success
+from retrieval.web.web_article import article_from_item
 
 GONE = "the feed answered 410 Gone: it was removed for good, so it is no longer polled"
 

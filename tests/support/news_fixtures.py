@@ -1,4 +1,4 @@
-"""Fixtures of the ingest tests: the loopback news site and fetchers with small, fast limits.
+"""Fixtures of the web and page tests: the loopback news site and fetchers with small, fast limits.
 
 Test modules import the fixtures they use by name (``from ...fixtures import fetcher, site``).
 """
@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from retrieval.ingest.fetch import Fetcher
-from retrieval.ingest.fetch_models import FetchPolicy
+from retrieval.web.fetch import Fetcher
+from retrieval.web.fetch_models import FetchPolicy
 from tests.support.news_site import NewsSite
 
 FAST = FetchPolicy(max_bytes=200_000, timeout=2.0, host_delay=0.0)

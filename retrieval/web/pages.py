@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from retrieval.errors import UnusableArticleError
-from retrieval.ingest.feed_store import FeedStore, PageRecord
-from retrieval.ingest.feeds import FeedItem
-from retrieval.ingest.fetch import Fetcher
-from retrieval.ingest.fetch_errors import FetchError, FetchRefusedError
 from retrieval.ingest.page import read_page
-from retrieval.ingest.web_article import article_from_page
 from retrieval.records import Article
+from retrieval.web.feed_store import FeedStore, PageRecord
+from retrieval.web.feeds import FeedItem
+from retrieval.web.fetch import Fetcher
+from retrieval.web.fetch_errors import FetchError, FetchRefusedError
+from retrieval.web.web_article import article_from_page
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from retrieval.ingest.feed_records import FeedRecord
 from retrieval.records import IngestReport
+from retrieval.web.feed_records import FeedRecord
 
 
 @dataclass(frozen=True, slots=True)

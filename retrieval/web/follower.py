@@ -15,15 +15,15 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from retrieval.engine import Engine
-from retrieval.follow_records import AddReport, FeedResult, PageResult, RefreshReport
-from retrieval.ingest.addresses import HostResolver
-from retrieval.ingest.feed_store import FeedRecord, FeedStore, PageRecord
-from retrieval.ingest.fetch import Fetcher
-from retrieval.ingest.fetch_models import FetchPolicy
-from retrieval.ingest.polling import FeedPoll, poll_feed
-from retrieval.ingest.schedule import parse_duration
-from retrieval.ingest.web import PageOutcome, PageReader
 from retrieval.records import Article, IngestReport, SkippedFile
+from retrieval.web.addresses import HostResolver
+from retrieval.web.feed_store import FeedRecord, FeedStore, PageRecord
+from retrieval.web.fetch import Fetcher
+from retrieval.web.fetch_models import FetchPolicy
+from retrieval.web.follow_records import AddReport, FeedResult, PageResult, RefreshReport
+from retrieval.web.pages import PageOutcome, PageReader
+from retrieval.web.polling import FeedPoll, poll_feed
+from retrieval.web.schedule import parse_duration
 
 DEFAULT_EVERY = timedelta(minutes=30)
 
