@@ -9,7 +9,7 @@ from pathlib import Path
 from benchmarks.results import CACHE_DIR, DATA_DIR, ROOT
 from bot.view import describe_ingest
 from retrieval import Embedder, Engine
-from retrieval.errors import RetrievalError
+from retrieval.errors import IndexMismatchError, RetrievalError
 from retrieval.index.layout import current_generation
 from retrieval.index.loader import load_index
 from retrieval.ingest.load import load_articles
@@ -69,6 +69,10 @@ def bbc_index(
     corpus = quick_corpus(cache_dir) if quick else BBC
     minimum = 200 if quick else 2000
     how = "cached"
+    if _outdated(target, embedder):
+        # Another index format: rebuild in place, where the embedding cache still serves.
+        report = Engine(target, embedder=embedder).ingest([corpus], rebuild=True)
+        how = f"rebuilt for this format; ingest: {describe_ingest(report)}"
     if not _usable(target, embedder, minimum):
         shutil.rmtree(target, ignore_errors=True)
         if not quick and _usable(LEAD_INDEX, embedder, minimum):
@@ -79,6 +83,18 @@ def bbc_index(
         report = Engine(target, embedder=embedder).ingest([corpus], progress=not quick)
         how += f"; ingest: {describe_ingest(report)}"
     return target, how
+
+
+def _outdated(directory: Path, embedder: Embedder) -> bool:
+    """Whether ``directory`` holds an index of another format (or model) than this newsbot's."""
+    try:
+        current_generation(directory)
+        load_index(directory, model_hash=embedder.model_hash, checksums=False)
+    except IndexMismatchError:
+        return True
+    except RetrievalError:
+        return False
+    return False
 
 
 def _usable(directory: Path, embedder: Embedder, minimum: int) -> bool:
