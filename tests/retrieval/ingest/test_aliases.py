@@ -34,10 +34,10 @@ def test_brackets_that_are_not_the_initials_teach_nothing() -> None:
     ("text", "pair"),
     [
         ("Mahmoud Abbas, also known as Abu Mazen, spoke.", ("Mahmoud Abbas", "Abu Mazen")),
-        ("Ellen Simonetti, known as Queen of the Sky, was sacked.", ("Ellen Simonetti", "Queen of the Sky")),
+        ("Jo Smith, known as Queen of the Sky, left.", ("Jo Smith", "Queen of the Sky")),
         ("MCI (formerly Worldcom) said.", ("MCI", "Worldcom")),
         ('The singer, better known as "Prince", left.', None),  # no name before the comma
-        ("Jo Smith, nicknamed Smudge by fans, won.", ("Jo Smith", "Smudge")),
+        ("Al Brown, nicknamed Smudge by fans, won.", ("Al Brown", "Smudge")),
         ("Yesterday Ron Dennis called Jenson Button.", None),  # "called" as a verb
     ],
 )
