@@ -28,12 +28,12 @@ from retrieval.index.verify import verify_files, verify_live
 from retrieval.ingest.load import load_articles
 from retrieval.query.answer import compose_answer
 from retrieval.query.followup import Turn, rewrite_followup
-from retrieval.query.language import foreign_language
+from retrieval.query.language import foreign_language, load_detector
 from retrieval.query.names import expand_names
 from retrieval.query.question import clean_question
 from retrieval.query.search import hybrid_search
 from retrieval.query.sentence_vectors import SENTENCE_CACHE_SIZE, SentenceVectorCache
-from retrieval.query.spelling import correct_spelling
+from retrieval.query.spelling import correct_spelling, wordlist
 from retrieval.query.time_intent import parse_time_intent
 from retrieval.records import Answer, Article, ArticleInfo, IndexStats, IngestReport, Refusal
 
@@ -191,8 +191,11 @@ class Engine:
             return True
 
     def warm_up(self) -> None:
-        """Load the model and run one query, so the first real question is fast."""
+        """Load the models and run one query, so the first real question is fast."""
         self.embedder.embed_queries(["warm up"])
+        load_detector()
+        if self._snapshot is not None:
+            wordlist(self._snapshot.vocabulary)
 
     def verify(self, *, checksums: bool = False) -> None:
         """Check the loaded generation's files, and what a restart would load, against disk.
@@ -232,7 +235,7 @@ class Engine:
         snapshot = self.index
         understood = rewrite_followup(text, previous) if previous else None
         asked = understood or text
-        corrected = correct_spelling(asked, snapshot.vocabulary)
+        corrected = correct_spelling(asked, snapshot.vocabulary, similarity=self._similarity)
         query = corrected or asked
         vector = self.embedder.embed_queries([query])[0]
         hits = hybrid_search(
@@ -262,6 +265,11 @@ class Engine:
             corrected=corrected,
             language=language,
         )
+
+    def _similarity(self, first: str, second: str) -> float:
+        """How alike two words are in meaning: the cosine of their embeddings."""
+        vectors = self.embedder.embed_queries([first, second])
+        return float(vectors[0] @ vectors[1])
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated last, then by title)."""
