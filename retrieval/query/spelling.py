@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 
-from retrieval.query.english import english_words
+from retrieval.query.english import english_words, is_english
 from retrieval.query.wordlist import WordList
 from retrieval.text.vocabulary import is_name
 
@@ -46,7 +46,8 @@ def correct_spelling(
     Args:
         text: The question.
         vocabulary: The corpus's word counts (``retrieval.text.vocabulary.count_words``).
-        english: Words never corrected (default: the model's WordPiece words).
+        english: English words, never corrected, nor their regular inflections (default:
+            the model's WordPiece words).
         similarity: How alike two words are in meaning (0-1); without it, a word the model
             knows is never folded into a corpus name.
     """
@@ -104,25 +105,28 @@ def _corrected(
     word = stem.lower()
     if len(word) < MIN_LENGTH or (stem.isupper() and len(stem) <= 6) or words.knows(word):
         return None
+    known = is_english(word, english)
     target = None
-    if word not in english:
+    if not known:
         target = words.nearest(word, max_distance=1 if len(word) < 9 else 2)
-    if target is None and (word not in english or stem[0].isupper()):
-        target = _name_fold(word, words, english, similarity)
+        if target is not None and stem.islower() and words.is_name(target):
+            target = None  # "vegan" is no typo of "Vegas": misspelt names come capitalised
+    if target is None and (not known or stem[0].isupper()):
+        target = _name_fold(word, known, words, similarity)
     if target is None:
         return None
     return _cased_like(stem, target) + (possessive.group() if possessive else "")
 
 
 def _name_fold(
-    word: str, words: WordList, english: frozenset[str], similarity: Similarity | None
+    word: str, english: bool, words: WordList, similarity: Similarity | None
 ) -> str | None:
     """The corpus name ``word`` transliterates, when the model agrees (or cannot be asked)."""
     name = words.name_like(word)
     if name is None:
         return None
     if similarity is None:
-        return None if word in english else name
+        return None if english else name
     return name if similarity(word, name) >= NAME_MIN_SIMILARITY else None
 
 

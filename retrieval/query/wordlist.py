@@ -36,6 +36,7 @@ class WordList:
         self._counts = {
             w: c for w, c in vocabulary.items() if w.isalpha() and w == w.lower() and c > 0
         }
+        self._vocabulary = vocabulary
         self._words = list(self._counts)
         self._stems = frozenset(stem_words(self._words))
         self._names: dict[str, list[str]] = {}
@@ -59,6 +60,10 @@ class WordList:
     def count(self, word: str) -> int:
         """How often the corpus uses lower-case ``word``."""
         return self._counts.get(word, 0)
+
+    def is_name(self, word: str) -> bool:
+        """Whether the corpus nearly always writes lower-case ``word`` with a capital."""
+        return is_name(word, self._vocabulary)
 
     def knows(self, word: str) -> bool:
         """Whether the corpus uses lower-case ``word`` or another inflection of it."""

@@ -16,13 +16,27 @@ CORPUS = [
             "The harbour authority published new ferry timetables on Tuesday. Captain Ingrid "
             "Solberg said the ferries would sail hourly. Solberg thanked the Tymoshenko "
             "Foundation. Kiev and Kiev again: the crews trained in Kiev. OpenAI gave a talk. "
-            "Which ferry sails first is not clear, with crews still training."
+            "Which ferry sails first is not clear, with crews still training. The crews flew "
+            "to Las Vegas, using new ferries."
         ),
     )
 ]
 VOCABULARY = dict(count_words(CORPUS))
 ENGLISH = frozenset(
-    ["the", "which", "ferry", "new", "banana", "kyiv", "paris", "open", "ai", "sail", "with"]
+    [
+        "the",
+        "which",
+        "ferry",
+        "new",
+        "banana",
+        "kyiv",
+        "paris",
+        "open",
+        "ai",
+        "sail",
+        "with",
+        "sue",
+    ]
 )
 
 
@@ -51,6 +65,8 @@ def test_misspelt_words_become_corpus_words(question: str, corrected: str | None
     [
         "harbour ferries",  # corpus words
         "banana ferry",  # an English word the corpus lacks stays: the question is about it
+        "Are the crews suing?",  # an inflection of an English word ("sue")
+        "vegan ferry food",  # a lower-case word is no typo of a name ("Vegas")
         "Did the ferry sal in 2023?",  # a short word is never corrected
         "ferry 42 timetable 2023",  # numbers and years
         "",
