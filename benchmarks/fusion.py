@@ -1,9 +1,9 @@
 """Rankings from score matrices: dense, BM25, RRF and the product's convex fusion.
 
-``convex_rankings`` reproduces ``retrieval.query.search.hybrid_search`` without a ``LoadedIndex``:
-candidates are the union of the dense top-``candidates`` and the BM25 top-``candidates``
-(documents with a positive BM25 score), each scored ``w * cosine + (1 - w) * bm25 / max bm25``.
-The SciFact benchmark checks it against the real ``hybrid_search`` over a real index.
+``convex_rankings`` runs the product's own fusion (``retrieval.query.search.candidate_rows``
+and ``fuse``, which ``hybrid_search`` calls) over precomputed score matrices, with the dense
+top-``candidates`` of the cosine matrix standing in for the FAISS search. RRF is a peer, not
+product code.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+
+from retrieval.query.search import candidate_rows, fuse
 
 FloatMatrix = npt.NDArray[np.float32]
 Ranking = list[int]
@@ -41,18 +43,13 @@ def convex_rankings(
     candidates: int,
     k: int,
 ) -> list[Ranking]:
-    """The product's fusion for every query (see the module docstring)."""
+    """The product's fusion for every query row (see the module docstring)."""
     out = []
     for cos_row, bm_row in zip(cosine, bm25, strict=True):
-        rows = set(top_rows(cos_row, candidates))
-        top = float(bm_row.max())
-        if top > 0:
-            rows.update(top_rows(bm_row, candidates, positive=True))
-        ids = np.fromiter(sorted(rows), np.int64)
-        lexical = bm_row[ids] / top if top > 0 else np.zeros(len(ids), np.float32)
-        fused = dense_weight * cos_row[ids] + (1.0 - dense_weight) * lexical
-        order = np.argsort(-fused, kind="stable")[:k]
-        out.append([int(ids[i]) for i in order])
+        dense_rows = np.asarray(top_rows(cos_row, candidates), dtype=np.int64)
+        rows = candidate_rows(dense_rows, bm_row, candidates)
+        fused = fuse(rows, cos_row[rows], bm_row, dense_weight=dense_weight, k=k)
+        out.append([int(row) for row in fused.rows])
     return out
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks import data_dir
 from benchmarks.bbc import BBC_QUESTIONS, bbc_index, load_bbc
 from benchmarks.fusion import Ranking, convex_rankings, rrf_rankings, single_rankings
 from benchmarks.metrics import mean_metrics
@@ -233,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--skip-bbc-questions", action="store_true")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
+    data_dir.exit_if_missing("benchmarks.news", data_dir.BBC)
     started = time.perf_counter()
     embedder = load_embedder()
     payload: dict[str, Any] = {

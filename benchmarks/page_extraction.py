@@ -30,10 +30,11 @@ from typing import Any
 import htmldate
 import trafilatura
 
-from benchmarks.results import DATA_DIR, write_result
+from benchmarks import data_dir
+from benchmarks.results import write_result
 from retrieval.ingest.page import read_page
 
-PAGES_DIR = DATA_DIR / "realworld-news"
+PAGES_DIR = data_dir.dataset_dir(data_dir.REALWORLD)
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 
 

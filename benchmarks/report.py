@@ -1,48 +1,38 @@
 """BENCHMARKS.md, regenerated from every ``benchmarks/results/*.json`` and ``analysis.md``.
 
 Run ``python -m benchmarks.report``. Full runs are preferred; a benchmark that has only a
-``--quick`` result is shown marked as quick. Prose that interprets the figures lives in
-``benchmarks/analysis.md`` and is copied in verbatim.
+``--quick`` result is shown marked as quick. The results are read as typed records
+(``benchmarks/records.py``); a file that does not fit its record stops the report with a message
+naming the field. Prose that interprets the figures lives in ``benchmarks/analysis.md`` and is
+copied in verbatim.
 """
 
 from __future__ import annotations
 
-import json
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchmarks.records import (
+    BotResult,
+    Latency,
+    NewsResult,
+    Provenance,
+    Ranking,
+    ResultFormatError,
+    Results,
+    ScaleResult,
+    SciFactResult,
+    SpeedResult,
+    load_results,
+)
 from benchmarks.results import RESULTS_DIR, ROOT
 
 OUTPUT = ROOT / "BENCHMARKS.md"
 ANALYSIS = ROOT / "benchmarks" / "analysis.md"
-
-Result = dict[str, Any]
-
-
-def load_results(directory: Path = RESULTS_DIR) -> dict[str, Result]:
-    """Results by benchmark name; a full run wins over a quick one."""
-    found: dict[str, Result] = {}
-    for path in sorted(directory.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        name = str(data.get("benchmark", path.stem))
-        if name in found and not found[name].get("quick") and data.get("quick"):
-            continue
-        found[name] = data
-    return found
-
-
-def _get(data: Any, *keys: str | int, default: Any = None) -> Any:
-    for key in keys:
-        if isinstance(data, list) and isinstance(key, int) and -len(data) <= key < len(data):
-            data = data[key]
-            continue
-        if not (isinstance(data, dict) and key in data):
-            return default
-        data = data[key]
-    return data
 
 
 def _f(value: Any, digits: int = 3) -> str:
@@ -62,151 +52,137 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     return [*lines, ""]
 
 
-def _provenance(result: Result) -> list[str]:
-    machine = result.get("machine", {})
-    quick = " **(quick run: subsampled, indicative only)**" if result.get("quick") else ""
-    where = (
-        f"{machine.get('cpu', '?')}, {machine.get('cores', '?')} cores, "
-        f"{machine.get('ram_gib', '?')} GiB RAM"
-    )
+def _provenance(p: Provenance) -> list[str]:
+    machine = p.machine
+    quick = " **(quick run: subsampled, indicative only)**" if p.quick else ""
+    where = f"{machine.cpu}, {machine.cores} cores, {machine.ram_gib} GiB RAM"
+    load = machine.load_average
+    shown_load = "?" if load is None else (str(list(load)) if isinstance(load, tuple) else load)
     return [
-        f"*{result.get('date', '?')} · `{result.get('command', '?')}` · {where} · load average "
-        f"(1/5/15 min) {machine.get('load_average', machine.get('load_average_1m', '?'))} at the "
-        "end · commit "
-        f"{machine.get('git_commit', '?')} · {result.get('seconds', '?')} s, peak RSS "
-        f"{result.get('peak_rss_mib', '?')} MiB*{quick}",
+        f"*{p.date} · `{p.command}` · {where} · load average "
+        f"(1/5/15 min) {shown_load} at the end · commit "
+        f"{machine.git_commit} · {p.seconds} s, peak RSS {p.peak_rss_mib} MiB*{quick}",
         "",
     ]
 
 
-def _metrics_row(name: str, m: dict[str, Any]) -> list[Any]:
-    return [name, m.get("ndcg@10"), m.get("recall@100"), m.get("mrr@10")]
+def _metrics_row(name: str, m: Ranking) -> list[Any]:
+    return [name, m.ndcg_at_10, m.recall_at_100, m.mrr_at_10]
 
 
-def scifact_section(r: Result) -> list[str]:
-    shipped = r.get("test_shipped_settings", {})
-    tuned = r.get("test_tuned_on_train", {})
-    settings = _get(tuned, "settings", default={})
-    product = r.get("product_hybrid_search", {})
-    lines = ["## Retrieval quality: BEIR SciFact", "", *_provenance(r)]
+def scifact_section(r: SciFactResult) -> list[str]:
+    shipped = r.shipped
+    tuned = r.tuned
+    lines = ["## Retrieval quality: BEIR SciFact", "", *_provenance(r.provenance)]
     lines += [
-        f"{_get(r, 'dataset', 'documents')} documents, {_get(r, 'dataset', 'test_queries')} test "
-        f"queries (tuning on {_get(r, 'dataset', 'train_queries')} train queries). Dense text: "
-        f"{r.get('dense_text')}. BM25: {r.get('bm25')}. nDCG@10 with graded gains and a log2 "
+        f"{r.documents} documents, {r.test_queries} test "
+        f"queries (tuning on {r.train_queries} train queries). Dense text: "
+        f"{r.dense_text}. BM25: {r.bm25}. nDCG@10 with graded gains and a log2 "
         "discount, Recall@100, MRR@10, computed in `benchmarks/metrics.py` (no document "
         "excluded).",
         "",
         "Test split, shipped settings (k1 1.2, b 0.75, `DENSE_WEIGHT` "
-        f"{_get(shipped, 'settings', 'dense_weight')}, `CANDIDATES` "
-        f"{_get(shipped, 'settings', 'candidates')}):",
+        f"{r.shipped_settings.dense_weight}, `CANDIDATES` "
+        f"{r.shipped_settings.candidates}):",
         "",
     ]
     rows = [
-        _metrics_row("BM25 (ours)", shipped.get("bm25", {})),
-        _metrics_row("dense all-MiniLM-L6-v2", shipped.get("dense", {})),
-        _metrics_row("RRF k=60 (peer)", shipped.get("rrf_k60", {})),
-        _metrics_row("convex fusion (product formula)", shipped.get("convex", {})),
+        _metrics_row("BM25 (ours)", shipped.bm25),
+        _metrics_row("dense all-MiniLM-L6-v2", shipped.dense),
+        _metrics_row("RRF k=60 (peer)", shipped.rrf_k60),
+        _metrics_row("convex fusion (product formula)", shipped.convex),
     ]
-    if product:
-        rows.append(_metrics_row("**product `hybrid_search`, real index**", product))
+    if r.product is not None:
+        rows.append(_metrics_row("**product `hybrid_search`, real index**", r.product))
     lines += _table(["method", "nDCG@10", "Recall@100", "MRR@10"], rows)
-    fusion = settings.get("fusion", {})
-    bm25_alone = settings.get("bm25_alone", {})
+    fusion = r.tuned_fusion
+    k1_alone, b_alone = r.tuned_bm25_alone
     lines += [
-        f"Test split, settings tuned on train only (BM25 alone: k1 {bm25_alone.get('k1')}, b "
-        f"{bm25_alone.get('b')}; fusion: k1 {fusion.get('k1')}, b {fusion.get('b')}, dense weight "
-        f"{fusion.get('dense_weight')}, candidates {fusion.get('candidates')}):",
+        f"Test split, settings tuned on train only (BM25 alone: k1 {k1_alone}, b "
+        f"{b_alone}; fusion: k1 {fusion.k1}, b {fusion.b}, dense weight "
+        f"{fusion.dense_weight}, candidates {fusion.candidates}):",
         "",
     ]
     lines += _table(
         ["method", "nDCG@10", "Recall@100", "MRR@10"],
         [
-            _metrics_row("BM25 (tuned)", tuned.get("bm25", {})),
-            _metrics_row("dense", tuned.get("dense", {})),
-            _metrics_row("RRF k=60 (tuned BM25)", tuned.get("rrf_k60", {})),
-            _metrics_row("convex fusion (tuned)", tuned.get("convex", {})),
+            _metrics_row("BM25 (tuned)", tuned.bm25),
+            _metrics_row("dense", tuned.dense),
+            _metrics_row("RRF k=60 (tuned BM25)", tuned.rrf_k60),
+            _metrics_row("convex fusion (tuned)", tuned.convex),
         ],
     )
-    ceiling = r.get("test_ceiling_convex_weight", {})
+    parity = (
+        ""
+        if r.lexicalindex_parity is None
+        else f" bm25s vs `LexicalIndex` score parity: max |Δ| = {_f(r.lexicalindex_parity, 6)}."
+    )
     lines += [
         f"Ceiling (not a result: the best weight chosen on test itself): nDCG@10 "
-        f"{_f(ceiling.get('ndcg@10'))} at dense weight {ceiling.get('dense_weight')}. "
+        f"{_f(r.ceiling_ndcg_at_10)} at dense weight {r.ceiling_dense_weight}. "
         "Recall of the "
-        f"candidate pool (dense top-100 ∪ BM25 top-100): {_f(r.get('union_recall@200_shipped'))}. "
-        f"bm25s vs `LexicalIndex` score parity: max |Δ| = "
-        f"{_f(r.get('bm25_lexicalindex_parity_max_abs_diff'), 6)}.",
+        f"candidate pool (dense top-100 ∪ BM25 top-100): {_f(r.union_recall)}.{parity}",
         "",
-        "Published anchors: "
-        + "; ".join(f"{k} {v}" for k, v in r.get("published", {}).items())
-        + ".",
+        "Published anchors: " + "; ".join(f"{k} {v}" for k, v in r.published.items()) + ".",
         "",
     ]
-    curve = _get(r, "train_tuning", "weight_curve_default_bm25", default=[])
+    curve = r.weight_curve
     if curve:
         lines += [
             "Train-split nDCG@10 against the dense weight (k1 1.2, b 0.75, 100 candidates):",
             "",
         ]
         lines += _table(
-            ["dense weight", *[_f(c["dense_weight"], 2) for c in curve]],
-            [["nDCG@10", *[c["ndcg@10"] for c in curve]]],
+            ["dense weight", *[_f(c.dense_weight, 2) for c in curve]],
+            [["nDCG@10", *[c.ndcg_at_10 for c in curve]]],
         )
-    grid = _get(r, "train_tuning", "bm25_grid", default=[])
-    if grid:
-        best = sorted(grid, key=lambda g: -g["ndcg@10"])[:5]
+    if r.bm25_grid:
+        best = sorted(r.bm25_grid, key=lambda g: -g.ndcg_at_10)[:5]
         lines += [
             "Best BM25 settings on train: "
-            + "; ".join(f"k1 {g['k1']}, b {g['b']}: {g['ndcg@10']}" for g in best)
+            + "; ".join(f"k1 {g.k1}, b {g.b}: {g.ndcg_at_10}" for g in best)
             + ".",
             "",
         ]
     return lines
 
 
-def news_section(r: Result) -> list[str]:
-    h = r.get("headlines", {})
-    lines = ["## News retrieval: BBC", "", *_provenance(r)]
+def news_section(r: NewsResult) -> list[str]:
+    lines = ["## News retrieval: BBC", "", *_provenance(r.provenance)]
     lines += [
-        f"Headline → article over {h.get('articles')} articles ({h.get('chunks')} body chunks, "
-        f"headline removed; {h.get('duplicate_headline_groups')} headlines shared by duplicate "
+        f"Headline → article over {r.articles} articles ({r.chunks} body chunks, "
+        f"headline removed; {r.duplicate_headline_groups} headlines shared by duplicate "
         "stories count every copy as relevant):",
         "",
     ]
-    methods = h.get("methods", {})
     lines += _table(
         ["method", "MRR@10", "Recall@10", "nDCG@10"],
-        [
-            [name, m.get("mrr@10"), m.get("recall@10"), m.get("ndcg@10")]
-            for name, m in methods.items()
-        ],
+        [[name, m.mrr_at_10, m.recall_at_10, m.ndcg_at_10] for name, m in r.methods.items()],
     )
-    curve = h.get("weight_curve", [])
-    if curve:
+    if r.weight_curve:
         lines += _table(
-            ["dense weight", *[_f(c["dense_weight"], 2) for c in curve]],
-            [["MRR@10", *[c["mrr@10"] for c in curve]]],
+            ["dense weight", *[_f(c.dense_weight, 2) for c in r.weight_curve]],
+            [["MRR@10", *[c.mrr_at_10 for c in r.weight_curve]]],
         )
-    rows = []
-    for key, label in (
-        ("bbc_questions", "BBC question set"),
-        ("seed_questions", "seed question set"),
-    ):
-        q = r.get(key)
-        if not q:
-            continue
-        rows.append(
-            [
-                label,
-                f"{q['answerable']} + {q['off_topic']} off-topic",
-                q["hit@1"],
-                q["hit@3"],
-                q["phrase_in_excerpt"],
-                q["answered_on_topic"],
-                q["refusal_precision"],
-                q["refusal_recall"],
-                _get(q, "answer_latency", "p50_ms"),
-            ]
-        )
+    sets = (
+        ("BBC question set", "bbc questions", r.bbc_questions),
+        ("seed question set", "seed questions", r.seed_questions),
+    )
+    rows = [
+        [
+            label,
+            f"{q.answerable} + {q.off_topic} off-topic",
+            q.hit_at_1,
+            q.hit_at_3,
+            q.phrase_in_excerpt,
+            q.answered_on_topic,
+            q.refusal_precision,
+            q.refusal_recall,
+            q.answer_latency.p50_ms,
+        ]
+        for label, _, q in sets
+        if q is not None
+    ]
     lines += [
         "Question sets through the real `Engine.answer` (hit = a cited article is the expected "
         "one or an `also_ok`; phrase = `must_contain` in that article's excerpt):",
@@ -226,34 +202,32 @@ def news_section(r: Result) -> list[str]:
         ],
         rows,
     )
-    for key in ("bbc_questions", "seed_questions"):
-        failures = _get(r, key, "failures", default=[])
-        if failures:
-            lines += [f"Misses in the {key.replace('_', ' ')}:", ""]
-            for f in failures:
+    for _, title, q in sets:
+        if q is not None and q.failures:
+            lines += [f"Misses in the {title}:", ""]
+            for f in q.failures:
                 lines.append(
-                    f"- {f['question']!r}: expected {f.get('expected', 'refusal')}, "
-                    f"{'answered' if f['answered'] else 'refused'}, cited {f['cited']}"
+                    f"- {f.question!r}: expected {f.expected or 'refusal'}, "
+                    f"{'answered' if f.answered else 'refused'}, cited {list(f.cited)}"
                 )
             lines.append("")
     return lines
 
 
-def _lat(m: dict[str, Any] | None) -> str:
-    if not m:
+def _lat(m: Latency | None) -> str:
+    if m is None:
         return "n/a"
-    return f"{_f(m.get('p50_ms'), 1)} / {_f(m.get('p95_ms'), 1)}"
+    return f"{_f(m.p50_ms, 1)} / {_f(m.p95_ms, 1)}"
 
 
-def speed_section(r: Result) -> list[str]:
-    lines = ["## Speed and memory at the BBC corpus size", "", *_provenance(r)]
-    for section, origin in r.get("sections_from_earlier_runs", {}).items():
+def speed_section(r: SpeedResult) -> list[str]:
+    lines = ["## Speed and memory at the BBC corpus size", "", *_provenance(r.provenance)]
+    for section, origin in r.sections_from_earlier_runs.items():
         lines += [
-            f"*`{section}` below comes from an earlier run: {origin.get('date')} · "
-            f"`{origin.get('command')}`*",
+            f"*`{section}` below comes from an earlier run: {origin.date} · `{origin.command}`*",
             "",
         ]
-    q = r.get("query_embedding", {})
+    q = r.query_embedding
     lines += [
         "Query embedding, one question per call (p50 / p95 ms; same run, one backend at a "
         "time in rotating blocks):",
@@ -264,20 +238,19 @@ def speed_section(r: Result) -> list[str]:
         [
             [
                 name,
-                _lat(q.get(name)),
-                _f(_get(q, name, "min_ms"), 1),
-                _get(q, "speedup_p50_vs_torch", name, default="1.0"),
-                _get(q, "min_cosine_vs_torch", name, default="-"),
+                _lat(latency),
+                _f(latency.min_ms, 1),
+                q.speedup_p50_vs_torch.get(name, "1.0"),
+                q.min_cosine_vs_torch.get(name, "-"),
             ]
-            for name in ("torch", "onnx", "onnx_1thread")
-            if name in q
+            for name, latency in q.latency.items()
         ],
     )
-    a = r.get("answer_latency", {})
-    if a:
+    a = r.answer_latency
+    if a is not None:
         lines += [
-            f"`Engine.answer()` over the BBC index ({a.get('passages')} passages, "
-            f"{a.get('questions')} BBC questions; first pass has a cold sentence-vector cache):",
+            f"`Engine.answer()` over the BBC index ({a.passages} passages, "
+            f"{a.questions} BBC questions; first pass has a cold sentence-vector cache):",
             "",
         ]
         lines += _table(
@@ -285,107 +258,94 @@ def speed_section(r: Result) -> list[str]:
             [
                 [
                     "Engine, torch query embedding",
-                    _lat(_get(a, "engine_torch", "first_pass")),
-                    _lat(_get(a, "engine_torch", "repeat")),
+                    _lat(a.engine_torch.first_pass),
+                    _lat(a.engine_torch.repeat),
                 ],
                 [
                     "Engine, ONNX query embedding",
-                    _lat(_get(a, "engine_onnx", "first_pass")),
-                    _lat(_get(a, "engine_onnx", "repeat")),
+                    _lat(a.engine_onnx.first_pass),
+                    _lat(a.engine_onnx.repeat),
                 ],
-                [
-                    "peer: naive encode + IndexFlatIP top-5",
-                    "-",
-                    _lat(a.get("naive_encode_flatip")),
-                ],
+                ["peer: naive encode + IndexFlatIP top-5", "-", _lat(a.naive_encode_flatip)],
             ],
         )
-    h = r.get("hnsw_recall_real", {})
-    if h:
+    h = r.hnsw_recall_real
+    if h is not None:
         lines += [
-            f"HNSW (M {h.get('M')}, efConstruction {h.get('efConstruction')}) recall@10 vs exact "
-            f"on {h.get('base_vectors')} real vectors ({h.get('base')}), {h.get('queries')} real "
-            f"queries ({h.get('query_source')}): "
-            + ", ".join(
-                f"efSearch {k.rsplit('_', 1)[1]}: {v}"
-                for k, v in h.items()
-                if k.startswith("recall")
-            )
+            f"HNSW (M {h.m}, efConstruction {h.ef_construction}) recall@10 vs exact "
+            f"on {h.base_vectors} real vectors ({h.base}), {h.queries} real "
+            f"queries ({h.query_source}): "
+            + ", ".join(f"efSearch {ef}: {v}" for ef, v in h.recall_at_10.items())
             + ".",
             "",
         ]
-    m = r.get("memory_and_disk", {})
-    if m:
+    m = r.memory_and_disk
+    if m is not None:
         lines += [
             f"Memory and disk: a fresh process serving the BBC index peaks at "
-            f"{m.get('serve_peak_rss_mib_torch')} MiB RSS with torch, "
-            f"{m.get('serve_peak_rss_mib_onnx')} MiB with ONNX Runtime; the live generation takes "
-            f"{m.get('index_bytes_on_disk', 0) / 2**20:.1f} MiB on disk (embedding cache "
-            f"{m.get('embedding_cache_bytes', 0) / 2**20:.1f} MiB beside it).",
+            f"{m.serve_peak_rss_mib_torch} MiB RSS with torch, "
+            f"{m.serve_peak_rss_mib_onnx} MiB with ONNX Runtime; the live generation takes "
+            f"{m.index_bytes_on_disk / 2**20:.1f} MiB on disk (embedding cache "
+            f"{m.embedding_cache_bytes / 2**20:.1f} MiB beside it).",
             "",
         ]
-    i = r.get("ingest", {})
-    if i:
+    i = r.ingest
+    if i is not None:
         lines += [
-            f"Ingest ({i.get('articles')} BBC articles, {i.get('passages')} passages, "
+            f"Ingest ({i.articles} BBC articles, {i.passages} passages, "
             "cold cache): "
-            f"{i.get('ingest_passages_per_s')} passages/s end to end vs "
-            f"{i.get('plain_encode_passages_per_s')} passages/s for plain "
+            f"{i.ingest_passages_per_s} passages/s end to end vs "
+            f"{i.plain_encode_passages_per_s} passages/s for plain "
             f"`SentenceTransformer.encode` of the same passages in the same run: "
-            f"**{i.get('ingest_vs_plain')}×** (target ≥ 0.9×). Re-ingest of the unchanged "
-            f"corpus: `IngestReport.embedded` = {i.get('reingest_embedded')}, "
-            f"{i.get('reingest_seconds')} s.",
+            f"**{i.ingest_vs_plain}×** (target ≥ 0.9×). Re-ingest of the unchanged "
+            f"corpus: `IngestReport.embedded` = {i.reingest_embedded}, "
+            f"{i.reingest_seconds} s.",
             "",
         ]
-    lx = r.get("lexical_peers", {})
-    if lx:
+    lx = r.lexical_peers
+    if lx is not None:
         lines += [
-            f"Lexical peers on {lx.get('passages')} BBC passages: build bm25s "
-            f"{_get(lx, 'build_seconds', 'bm25s')} s vs rank_bm25 "
-            f"{_get(lx, 'build_seconds', 'rank_bm25')} s; query p50/p95 ms bm25s "
-            f"{_lat(_get(lx, 'query', 'bm25s'))} vs rank_bm25 "
-            f"{_lat(_get(lx, 'query', 'rank_bm25'))}; "
-            f"top-10 overlap {lx.get('top10_overlap')}.",
+            f"Lexical peers on {lx.passages} BBC passages: build bm25s "
+            f"{lx.build_seconds_bm25s} s vs rank_bm25 "
+            f"{lx.build_seconds_rank_bm25} s; query p50/p95 ms bm25s "
+            f"{_lat(lx.query_bm25s)} vs rank_bm25 "
+            f"{_lat(lx.query_rank_bm25)}; "
+            f"top-10 overlap {lx.top10_overlap}.",
             "",
         ]
     return lines
 
 
-def scale_section(results: dict[str, Result]) -> list[str]:
+def scale_section(results: list[ScaleResult]) -> list[str]:
+    if not results:
+        return []
     rows = []
     profiles = []
-    names = sorted(
-        (n for n in results if n.startswith("scale-")), key=lambda n: results[n].get("passages", 0)
-    )
-    if not names:
-        return []
-    for name in names:
-        r = results[name]
+    for r in results:
         rows.append(
             [
-                f"{r.get('passages'):,}, {r.get('query_embedder', 'torch')} queries"
-                + (" (quick)" if r.get("quick") else ""),
-                _lat(_get(r, "faiss", "exact_search")),
-                _lat(_get(r, "faiss", "hnsw_search")),
-                _get(r, "faiss", "hnsw_recall@10_vs_exact_synthetic"),
-                _lat(_get(r, "hybrid_search", "exact")),
-                _lat(_get(r, "hybrid_search", "hnsw")),
-                _lat(_get(r, "answer", "first_pass")),
-                _lat(_get(r, "answer", "repeat")),
-                f"{_get(r, 'index', 'bytes_on_disk', default=0) / 2**20:.0f}",
-                r.get("peak_rss_mib"),
-                _get(r, "index", "build_seconds"),
+                f"{r.passages:,}, {r.query_embedder} queries"
+                + (" (quick)" if r.provenance.quick else ""),
+                _lat(r.faiss_exact),
+                _lat(r.faiss_hnsw),
+                r.hnsw_recall_synthetic,
+                _lat(r.hybrid_exact),
+                _lat(r.hybrid_hnsw),
+                _lat(r.answer.first_pass),
+                _lat(r.answer.repeat),
+                f"{r.index_bytes_on_disk / 2**20:.0f}",
+                r.provenance.peak_rss_mib,
+                r.index_build_seconds,
             ]
         )
-        for key, label in (
-            ("answer_profile_cumulative", "repeat questions"),
-            ("answer_profile_first_pass", "first-time questions, fresh engine"),
+        for profile, label in (
+            (r.profile_repeat, "repeat questions"),
+            (r.profile_first_pass, "first-time questions, fresh engine"),
         ):
-            profile = r.get(key)
             if profile:
                 profiles += [
-                    f"cProfile of `Engine.answer` at {r.get('passages'):,} passages, "
-                    f"{r.get('query_embedder', 'torch')} query embedding, {label} "
+                    f"cProfile of `Engine.answer` at {r.passages:,} passages, "
+                    f"{r.query_embedder} query embedding, {label} "
                     "(cumulative, top functions):",
                     "",
                     "```",
@@ -394,8 +354,8 @@ def scale_section(results: dict[str, Result]) -> list[str]:
                     "",
                 ]
     lines = ["## Scale: 100k and 1M passages", ""]
-    for name in names:
-        lines += _provenance(results[name])
+    for r in results:
+        lines += _provenance(r.provenance)
     lines += [
         "FAISS top-100 for one query, the product's `hybrid_search` (k=50) and `Engine.answer()`, "
         "p50 / p95 ms. See `benchmarks/scale.py` for how the corpus is made.",
@@ -420,56 +380,96 @@ def scale_section(results: dict[str, Result]) -> list[str]:
     return lines + profiles
 
 
-def bot_section(r: Result) -> list[str]:
-    lines = ["## Bot throughput: 50 concurrent users", "", *_provenance(r)]
-    rows = []
-    for key, label in (
-        ("shipped", "shipped (flood limit 30 req/s)"),
-        ("no_flood_limit", "flood limit off"),
-    ):
-        run = r.get(key, {})
-        rows.append(
-            [
-                label,
-                run.get("replies"),
-                run.get("questions_per_s"),
-                _lat(run.get("latency")),
-                run.get("failures"),
-            ]
+def bot_section(r: BotResult) -> list[str]:
+    lines = ["## Bot throughput: 50 concurrent users", "", *_provenance(r.provenance)]
+    rows = [
+        [label, run.replies, run.questions_per_s, _lat(run.latency), run.failures]
+        for run, label in (
+            (r.shipped, "shipped (flood limit 30 req/s)"),
+            (r.no_flood_limit, "flood limit off"),
         )
+    ]
     lines += _table(
         ["configuration", "replies", "questions/s", "reply p50 / p95 ms", "failures"], rows
     )
     lines += [
         f"Peer in the same run: `Engine.answer` called directly, warm: "
-        f"{r.get('engine_answer_ms_direct_warm')} ms per question "
-        f"(ceiling {r.get('engine_answer_ceiling_questions_per_s')} questions/s on one thread).",
+        f"{r.engine_answer_ms_direct_warm} ms per question "
+        f"(ceiling {r.engine_answer_ceiling_questions_per_s} questions/s on one thread).",
         "",
     ]
     return lines
 
 
-def _at_most(limit: float, value: Any) -> bool:
-    return bool(value <= limit)
+def _at_most(limit: float, value: float) -> bool:
+    return value <= limit
 
 
-def _at_least(limit: float, value: Any) -> bool:
-    return bool(value >= limit)
+def _at_least(limit: float, value: float) -> bool:
+    return value >= limit
 
 
-def _within(center: float, tolerance: float, value: Any) -> bool:
-    return bool(abs(value - center) <= tolerance)
+def _within(center: float, tolerance: float, value: float) -> bool:
+    return abs(value - center) <= tolerance
+
+
+Figure = float | int | None
 
 
 @dataclass(frozen=True)
 class _Target:
-    """One row of the targets table: where its figure is and what meets it."""
+    """One row of the targets table: which result holds its figure and what meets it."""
 
     figure: str
     target: str
-    source: str  # the result file's benchmark name
-    paths: tuple[tuple[str, ...], ...]  # keys into the result; the first present one counts
-    met: Callable[[Any], bool]
+    source: str  # the result's benchmark name
+    value: Callable[[Results], Figure]
+    met: Callable[[float], bool]
+
+
+def _scifact_default(results: Results) -> Figure:
+    r = results.scifact
+    if r is None:
+        return None
+    product = r.product.ndcg_at_10 if r.product is not None else None
+    return product if product is not None else r.shipped.convex.ndcg_at_10
+
+
+def _scale_answer(name: str, first_pass: bool) -> Callable[[Results], Figure]:
+    def value(results: Results) -> Figure:
+        found = results.scale(name)
+        if not found:
+            return None
+        passes = found[0].answer
+        return (passes.first_pass if first_pass else passes.repeat).p50_ms
+
+    return value
+
+
+def _bot_rate(shipped: bool) -> Callable[[Results], Figure]:
+    def value(results: Results) -> Figure:
+        r = results.bot
+        if r is None:
+            return None
+        return (r.shipped if shipped else r.no_flood_limit).questions_per_s
+
+    return value
+
+
+def _speed(read: Callable[[SpeedResult], Figure]) -> Callable[[Results], Figure]:
+    def value(results: Results) -> Figure:
+        return None if results.speed is None else read(results.speed)
+
+    return value
+
+
+def _onnx_p50(r: SpeedResult) -> Figure:
+    onnx = r.query_embedding.latency.get("onnx")
+    return None if onnx is None else onnx.p50_ms
+
+
+def _hnsw_128(r: SpeedResult) -> Figure:
+    return None if r.hnsw_recall_real is None else r.hnsw_recall_real.recall_at_10.get("128")
 
 
 TARGETS: tuple[_Target, ...] = (
@@ -477,28 +477,32 @@ TARGETS: tuple[_Target, ...] = (
         "SciFact nDCG@10, product default",
         "≥ 0.72",
         "scifact",
-        (("product_hybrid_search", "ndcg@10"), ("test_shipped_settings", "convex", "ndcg@10")),
+        _scifact_default,
         partial(_at_least, 0.72),
     ),
     _Target(
         "SciFact nDCG@10, tuned on train",
         "≥ 0.72",
         "scifact",
-        (("test_tuned_on_train", "convex", "ndcg@10"),),
+        lambda results: (
+            None if results.scifact is None else results.scifact.tuned.convex.ndcg_at_10
+        ),
         partial(_at_least, 0.72),
     ),
     _Target(
         "SciFact dense reproduces MTEB 0.645",
         "±0.005",
         "scifact",
-        (("test_shipped_settings", "dense", "ndcg@10"),),
+        lambda results: (
+            None if results.scifact is None else results.scifact.shipped.dense.ndcg_at_10
+        ),
         partial(_within, 0.64508, 0.005),
     ),
     _Target(
         "query embedding p50 (ONNX, shipped)",
         "≤ 8 ms",
         "speed",
-        (("query_embedding", "onnx", "p50_ms"),),
+        _speed(_onnx_p50),
         partial(_at_most, 8),
     ),
     *(
@@ -506,34 +510,34 @@ TARGETS: tuple[_Target, ...] = (
             f"answer() p50, {label} ({pass_label})",
             f"≤ {limit} ms",
             source,
-            (("answer", pass_key, "p50_ms"),),
+            _scale_answer(source, first_pass),
             partial(_at_most, limit),
         )
         for source, label, limit in (
             ("scale-100k", "100k passages", 30),
             ("scale-1m", "1M passages", 50),
         )
-        for pass_key, pass_label in (("repeat", "repeat"), ("first_pass", "first pass"))
+        for first_pass, pass_label in ((False, "repeat"), (True, "first pass"))
     ),
     _Target(
         "HNSW recall@10 vs exact, real vectors",
         "≥ 0.99",
         "speed",
-        (("hnsw_recall_real", "recall@10_efSearch_128"),),
+        _speed(_hnsw_128),
         partial(_at_least, 0.99),
     ),
     _Target(
         "ingest vs plain encode",
         "≥ 0.9×",
         "speed",
-        (("ingest", "ingest_vs_plain"),),
+        _speed(lambda r: None if r.ingest is None else r.ingest.ingest_vs_plain),
         partial(_at_least, 0.9),
     ),
     _Target(
         "re-ingest unchanged corpus embeds",
         "0",
         "speed",
-        (("ingest", "reingest_embedded"),),
+        _speed(lambda r: None if r.ingest is None else r.ingest.reingest_embedded),
         partial(_within, 0, 0),
     ),
     *(
@@ -541,21 +545,21 @@ TARGETS: tuple[_Target, ...] = (
             f"bot questions/s, 50 users ({label})",
             "≥ 30",
             "bot_load",
-            ((run, "questions_per_s"),),
+            _bot_rate(shipped),
             partial(_at_least, 30),
         )
-        for run, label in (("shipped", "shipped"), ("no_flood_limit", "flood limit off"))
+        for shipped, label in ((True, "shipped"), (False, "flood limit off"))
     ),
 )
 
 
-def targets(results: dict[str, Result]) -> list[str]:
+def targets(results: Results) -> list[str]:
     rows: list[list[Any]] = []
     for target in TARGETS:
-        result = results.get(target.source, {})
-        value = next((v for path in target.paths if (v := _get(result, *path)) is not None), None)
+        value = target.value(results)
         met = "n/a" if value is None else ("met" if target.met(value) else "**not met**")
-        if value is not None and result.get("quick"):
+        record = results.by_name.get(target.source)
+        if value is not None and record is not None and record.provenance.quick:
             met += " (quick run only)"
         rows.append([target.figure, target.target, _f(value), met, target.source])
     return [
@@ -565,7 +569,7 @@ def targets(results: dict[str, Result]) -> list[str]:
     ]
 
 
-def render(results: dict[str, Result]) -> str:
+def render(results: Results) -> str:
     """The whole BENCHMARKS.md."""
     lines = [
         "# Benchmarks",
@@ -582,15 +586,15 @@ def render(results: dict[str, Result]) -> str:
     lines += targets(results)
     if ANALYSIS.is_file():
         lines += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]
-    if "scifact" in results:
-        lines += scifact_section(results["scifact"])
-    if "news" in results:
-        lines += news_section(results["news"])
-    if "speed" in results:
-        lines += speed_section(results["speed"])
-    lines += scale_section(results)
-    if "bot_load" in results:
-        lines += bot_section(results["bot_load"])
+    if results.scifact is not None:
+        lines += scifact_section(results.scifact)
+    if results.news is not None:
+        lines += news_section(results.news)
+    if results.speed is not None:
+        lines += speed_section(results.speed)
+    lines += scale_section(results.scale())
+    if results.bot is not None:
+        lines += bot_section(results.bot)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -602,7 +606,16 @@ def main(argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    text = render(load_results(args.results_dir))
+    try:
+        results = load_results(args.results_dir)
+    except ResultFormatError as error:
+        print(
+            f"benchmarks.report: {error}. Rerun the benchmark that wrote it (its `command` "
+            "field) or move the file out of the results folder, then run the report again.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from error
+    text = render(results)
     Path(args.output).write_text(text, encoding="utf-8")
     output: Path = args.output
     print(f"wrote {output}")

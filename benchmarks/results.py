@@ -9,6 +9,7 @@ import resource
 import shlex
 import subprocess
 import sys
+import sysconfig
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -20,7 +21,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 CACHE_DIR = ROOT / "benchmarks" / "cache"
-DATA_DIR = ROOT.parent / "shared" / "data"
 
 
 def machine() -> dict[str, Any]:
@@ -96,6 +96,20 @@ def command_line() -> str:
     elif argv and argv[0] == "-m":
         argv[0:1] = ["python", "-m"]
     return shlex.join(argv)
+
+
+def without_machine_paths(text: str) -> str:
+    """``text`` with this machine's folders cut from the paths in it.
+
+    Paths under site-packages or the standard library become relative to those, then paths
+    under the repository relative to it (a virtual environment inside the repository counts as
+    site-packages).
+    """
+    paths = sysconfig.get_paths()
+    prefixes = {paths[key] for key in ("purelib", "platlib", "stdlib", "platstdlib")}
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        text = text.replace(prefix.rstrip(os.sep) + os.sep, "")
+    return text.replace(str(ROOT) + os.sep, "")
 
 
 def peak_rss_mib() -> float:

@@ -33,9 +33,16 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
+from benchmarks import data_dir
 from benchmarks.bbc import BBC_QUESTIONS, bbc_index
 from benchmarks.news import load_questions
-from benchmarks.results import CACHE_DIR, RESULTS_DIR, summarize_ms, write_result
+from benchmarks.results import (
+    CACHE_DIR,
+    RESULTS_DIR,
+    summarize_ms,
+    without_machine_paths,
+    write_result,
+)
 from retrieval import Engine, load_embedder
 from retrieval.chunking import Chunk, chunk_id
 from retrieval.embedding.protocol import MODEL_ID, Embedder, Vectors
@@ -149,7 +156,11 @@ def faiss_timings(
 
 
 def profile_answers(engine: Engine, questions: Sequence[str], *, top: int = 15) -> list[str]:
-    """cProfile of ``Engine.answer`` over ``questions``: the top functions by cumulative time."""
+    """cProfile of ``Engine.answer`` over ``questions``: the top functions by cumulative time.
+
+    File names are relative (to the repository, site-packages or the standard library), so
+    that a result file names no folder of the machine that made it.
+    """
     profiler = cProfile.Profile()
     profiler.enable()
     for question in questions:
@@ -157,7 +168,8 @@ def profile_answers(engine: Engine, questions: Sequence[str], *, top: int = 15) 
     profiler.disable()
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(top)
-    lines = [line.rstrip() for line in stream.getvalue().splitlines() if line.strip()]
+    text = without_machine_paths(stream.getvalue())
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
     start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
     return lines[start : start + top + 1]
 
@@ -176,7 +188,7 @@ def run(passages: int, *, rounds: int, embedder: Embedder, quick: bool) -> dict[
         "articles": len(articles),
         "corpus_seconds": round(corpus_seconds, 1),
     }
-    with tempfile.TemporaryDirectory(prefix="scale-index-", dir="/tmp") as folder:
+    with tempfile.TemporaryDirectory(prefix="scale-index-") as folder:
         index_dir = Path(folder)
         t0 = time.perf_counter()
         manifest = write_generation(
@@ -250,6 +262,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
+    data_dir.exit_if_missing("benchmarks.scale", data_dir.BBC)
     started = time.perf_counter()
     passages = args.passages or (20_000 if args.quick else 100_000)
     payload = run(

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import numpy as np
 
+from benchmarks import data_dir
 from benchmarks.fusion import FloatMatrix, Ranking, convex_rankings, rrf_rankings, single_rankings
 from benchmarks.metrics import mean_metrics
-from benchmarks.results import DATA_DIR, RESULTS_DIR, write_result
+from benchmarks.results import RESULTS_DIR, write_result
 from benchmarks.vector_cache import cached_vectors
 from retrieval.chunking import Chunk, chunk_id, embedding_text
 from retrieval.embedding.loader import load_embedder
@@ -33,9 +33,8 @@ from retrieval.index.sparse import LexicalIndex
 from retrieval.index.writer import write_generation
 from retrieval.query.search import CANDIDATES, DENSE_WEIGHT, hybrid_search
 from retrieval.records import Article
-from retrieval.text.tokens import tokenize
 
-SCIFACT = DATA_DIR / "scifact"
+SCIFACT = data_dir.dataset_dir(data_dir.SCIFACT)
 PUBLISHED = {
     "dense all-MiniLM-L6-v2 (MTEB)": 0.64508,
     "BM25 (BEIR, Elasticsearch)": 0.665,
@@ -125,23 +124,15 @@ def subsample(data: SciFact, *, docs: int, test_queries: int, train_queries: int
 # -- scoring -----------------------------------------------------------------------------------
 
 
-class Bm25Scorer:
-    """bm25s (Lucene variant) over our ``retrieval.text.tokens.tokenize``, as LexicalIndex does."""
-
-    def __init__(self, corpus_tokens: Sequence[list[str]], *, k1: float, b: float) -> None:
-        self._model = bm25s.BM25(k1=k1, b=b, method="lucene")
-        self._model.index([t or [""] for t in corpus_tokens], show_progress=False)
-        self._vocab = dict(self._model.vocab_dict or {})
-        self.size = len(corpus_tokens)
-
-    def scores(self, query_tokens: Sequence[list[str]]) -> FloatMatrix:
-        """A (queries x documents) BM25 score matrix."""
-        out = np.zeros((len(query_tokens), self.size), dtype=np.float32)
-        for row, tokens in enumerate(query_tokens):
-            known = [t for t in tokens if t in self._vocab and t != ""]
-            if known:
-                out[row] = self._model.get_scores(known)
-        return out
+def bm25_scores(
+    documents: Sequence[str], queries: Sequence[str], *, k1: float = 1.2, b: float = 0.75
+) -> FloatMatrix:
+    """A (queries x documents) BM25 score matrix from the product's ``LexicalIndex``."""
+    lexical = LexicalIndex.build(documents, k1=k1, b=b)
+    out = np.zeros((len(queries), lexical.size), dtype=np.float32)
+    for row, query in enumerate(queries):
+        out[row] = lexical.scores(query)
+    return out
 
 
 def rankings_to_run(
@@ -154,7 +145,7 @@ def rankings_to_run(
 
 
 class Evaluator:
-    """Everything needed to score one split: query rows, vectors, tokens and qrels."""
+    """Everything needed to score one split: query rows, their texts, vectors and qrels."""
 
     def __init__(
         self,
@@ -166,7 +157,7 @@ class Evaluator:
         self.data = data
         self.qrels = qrels
         self.query_ids = sorted(qrels)
-        self.tokens = [tokenize(data.queries[q]) for q in self.query_ids]
+        self.texts = [data.queries[q] for q in self.query_ids]
         self.cosine = np.stack([query_vectors[q] for q in self.query_ids]) @ doc_vectors.T
 
     def metrics(self, rankings: Sequence[Ranking]) -> dict[str, float]:
@@ -201,9 +192,7 @@ def evaluate_methods(
     }
 
 
-def tune(
-    evaluator: Evaluator, corpus_tokens: Sequence[list[str]], *, quick: bool
-) -> dict[str, Any]:
+def tune(evaluator: Evaluator, documents: Sequence[str], *, quick: bool) -> dict[str, Any]:
     """Grid search on the train split: BM25 (k1, b) alone, then fusion weight x candidates."""
     k1_grid = (0.9, 1.2, 1.5) if quick else K1_GRID
     b_grid = (0.5, 0.75, 1.0) if quick else B_GRID
@@ -212,7 +201,7 @@ def tune(
     bm25_grid: list[dict[str, float]] = []
     matrices: dict[tuple[float, float], FloatMatrix] = {}
     for k1, b in itertools.product(k1_grid, b_grid):
-        matrix = Bm25Scorer(corpus_tokens, k1=k1, b=b).scores(evaluator.tokens)
+        matrix = bm25_scores(documents, evaluator.texts, k1=k1, b=b)
         matrices[(k1, b)] = matrix
         ndcg = evaluator.ndcg(single_rankings(matrix, DEPTH, positive=True))
         bm25_grid.append({"k1": k1, "b": b, "ndcg@10": ndcg})
@@ -334,25 +323,20 @@ def run(
     query_vectors = embed_queries(data, embedder, query_ids)
     embed_seconds = time.perf_counter() - started
 
-    corpus_tokens = [tokenize(t) for t in data.lexical_texts()]
+    documents = data.lexical_texts()
     test = Evaluator(data, data.test, query_vectors, doc_vectors)
     train = Evaluator(data, data.train, query_vectors, doc_vectors)
 
-    default_bm25 = Bm25Scorer(corpus_tokens, k1=1.2, b=0.75).scores(test.tokens)
-    lexical = LexicalIndex.build(data.lexical_texts())
-    probe = np.stack([lexical.scores(data.queries[q]) for q in test.query_ids[:20]])
-    parity = float(np.abs(probe - default_bm25[:20]).max())
+    default_bm25 = bm25_scores(documents, test.texts)
 
     shipped = evaluate_methods(
         test, default_bm25, dense_weight=DENSE_WEIGHT, candidates=CANDIDATES
     )
-    tuning = tune(train, corpus_tokens, quick=quick)
+    tuning = tune(train, documents, quick=quick)
     best_bm25 = tuning["best_bm25"]
     best = tuning["best_fusion"]
-    tuned_bm25_test = Bm25Scorer(corpus_tokens, k1=best_bm25["k1"], b=best_bm25["b"]).scores(
-        test.tokens
-    )
-    fusion_bm25_test = Bm25Scorer(corpus_tokens, k1=best["k1"], b=best["b"]).scores(test.tokens)
+    tuned_bm25_test = bm25_scores(documents, test.texts, k1=best_bm25["k1"], b=best_bm25["b"])
+    fusion_bm25_test = bm25_scores(documents, test.texts, k1=best["k1"], b=best["b"])
     tuned = evaluate_methods(
         test,
         fusion_bm25_test,
@@ -380,8 +364,8 @@ def run(
             "subsampled": quick,
         },
         "dense_text": 'BEIR/MTEB: (title + " " + text).strip(); queries as is; max_seq_length 256',
-        "bm25": "retrieval.index.sparse.tokenize + bm25s method=lucene",
-        "bm25_lexicalindex_parity_max_abs_diff": parity,
+        "bm25": "retrieval.index.sparse.LexicalIndex (bm25s method=lucene over "
+        "retrieval.text.tokens.tokenize)",
         "embed_seconds": round(embed_seconds, 1),
         "published": PUBLISHED,
         "test_shipped_settings": {
@@ -431,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--no-product-check", action="store_true")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
+    data_dir.exit_if_missing("benchmarks.scifact", data_dir.SCIFACT)
     started = time.perf_counter()
     payload = run(
         quick=args.quick,

@@ -28,6 +28,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from benchmarks import data_dir
 from benchmarks.bbc import BBC, BBC_QUESTIONS, bbc_index
 from benchmarks.news import SEED_QUESTIONS, load_questions
 from benchmarks.results import (
@@ -341,6 +342,7 @@ def main(argv: Sequence[str] | None = None) -> Path | None:
     if args.child_serve:
         child_serve(args.child_serve, args.backend)
         return None
+    data_dir.exit_if_missing("benchmarks.speed", data_dir.BBC)
     started = time.perf_counter()
     rounds = 1 if args.quick else 3
     torch_embedder = load_torch_embedder()

@@ -35,12 +35,15 @@ class Asked:
         user_id: Who asked (Telegram user id or Discord user snowflake).
         chat_id: Where the answer goes (Telegram chat, Discord channel).
         reply_to: The bot's message this question replies to, or None: a follow-up's context.
+        answer_key: The answer store key of that message's answer (read from its buttons), so
+            the earlier question and answer can be found; None when it has none.
     """
 
     text: str
     user_id: int
     chat_id: int
     reply_to: int | None = None
+    answer_key: str | None = None
 
 
 class Result(enum.Enum):
@@ -105,6 +108,9 @@ async def ask(
         return Outcome(Result.EMPTY)
 
     services.counters["questions"] += 1
+    if asked.answer_key is not None:
+        # Where a follow-up will get its context: the stored question and answer of the key.
+        _LOGGER.debug("a follow-up to answer %s in chat %s", asked.answer_key, asked.chat_id)
     work = asyncio.ensure_future(
         asyncio.to_thread(services.engine.answer, question.text, top_k=top_k)
     )

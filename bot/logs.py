@@ -10,12 +10,17 @@ from collections.abc import Iterable
 __all__ = ["RedactingFilter", "configure_logging"]
 
 _BOT_URL_TOKEN = re.compile(r"bot\d{1,20}:[A-Za-z0-9_-]+")
+# Discord interaction tokens (valid 15 minutes) in callback and follow-up URLs, and in the
+# gateway events that discord.py logs at DEBUG.
+_INTERACTION_URL_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d{1,21}/)[A-Za-z0-9_.-]{20,}")
+_EVENT_TOKEN = re.compile(r"""(['"]token['"]\s*:\s*)(['"])[^'"]+\2""")
 _QUIET_LOGGERS = ("httpx", "httpcore")
 """httpx logs every request URL, token included, at INFO; keep it at WARNING."""
 
 
 class RedactingFilter(logging.Filter):
-    """Replace secrets, and any ``bot<token>`` URL part, in a record's message and traceback.
+    """Replace secrets, ``bot<token>`` URL parts and Discord interaction tokens in a record's
+    message and traceback.
 
     Installed on the root handlers as a second line of defence: nothing should log a secret
     in the first place.
@@ -29,7 +34,9 @@ class RedactingFilter(logging.Filter):
         """Return ``text`` with every secret replaced by a marker."""
         for secret in self._secrets:
             text = text.replace(secret, "<redacted>")
-        return _BOT_URL_TOKEN.sub("bot<redacted>", text)
+        text = _BOT_URL_TOKEN.sub("bot<redacted>", text)
+        text = _INTERACTION_URL_TOKEN.sub(r"\1<redacted>", text)
+        return _EVENT_TOKEN.sub(r"\1\2<redacted>\2", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite ``record`` in place; never drops a record."""
@@ -51,7 +58,7 @@ def configure_logging(level: int, *, secrets: Iterable[str]) -> None:
 
     Args:
         level: The root log level.
-        secrets: Strings that must never be written (the bot token, the webhook secret).
+        secrets: Strings that must never be written (the bot tokens, the webhook secret).
     """
     logging.basicConfig(
         level=level,

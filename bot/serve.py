@@ -87,6 +87,10 @@ def build_frontends(settings: Settings) -> list[FrontEnd]:
         from bot.telegram.runner import TelegramFrontEnd  # noqa: PLC0415 - only when used
 
         frontends.append(TelegramFrontEnd(settings))
+    if settings.discord_token is not None:
+        from bot.discord.frontend import DiscordFrontEnd  # noqa: PLC0415 - only when used
+
+        frontends.append(DiscordFrontEnd(settings))
     return frontends
 
 

@@ -19,7 +19,6 @@ from tests.support import paths
 
 ROOT = paths.ROOT
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

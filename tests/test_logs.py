@@ -47,3 +47,23 @@ def test_token_in_traceback_is_redacted(log: tuple[logging.Logger, io.StringIO])
     output = stream.getvalue()
     assert "RuntimeError" in output
     assert TOKEN not in output
+
+
+def test_discord_interaction_tokens_are_redacted(log: tuple[logging.Logger, io.StringIO]) -> None:
+    logger, stream = log
+    token = "aW50ZXJhY3Rpb246MTMwMDAwMDAwMDAwMDAwMDAwMQ" + "x" * 40
+    logger.debug(
+        "POST https://discord.com/api/v10/interactions/1300000000000000999/%s/callback", token
+    )
+    logger.debug(
+        "PATCH http://127.0.0.1:1/api/v10/webhooks/1300000000000000001/%s/messages/@original",
+        token,
+    )
+    logger.debug(
+        "For Shard ID None: WebSocket Event: %s", {"op": 0, "d": {"token": token, "id": "1"}}
+    )
+
+    output = stream.getvalue()
+    assert token not in output
+    assert output.count("<redacted>") == 3
+    assert "/interactions/1300000000000000999/<redacted>/callback" in output

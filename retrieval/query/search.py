@@ -14,6 +14,9 @@ from retrieval.index.loader import LoadedIndex
 DENSE_WEIGHT = 0.65
 CANDIDATES = 100
 
+Rows = npt.NDArray[np.int64]
+Scores = npt.NDArray[np.float32]
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -34,6 +37,23 @@ class Hit:
     score: float
     dense: float
     lexical: float
+
+
+@dataclass(frozen=True, slots=True)
+class Fused:
+    """Candidate rows ranked by the fused score, best first, with both sides of the score.
+
+    Attributes:
+        rows: The rows, best first.
+        score: Their fused scores.
+        dense: Their cosine similarities.
+        lexical: Their BM25 scores divided by the best BM25 score (0-1).
+    """
+
+    rows: Rows
+    score: Scores
+    dense: Scores
+    lexical: Scores
 
 
 def hybrid_search(
@@ -75,31 +95,59 @@ def hybrid_search(
         allowed = np.fromiter((s in sources for s in index.chunks.sources), bool, size)
         bm25 = np.where(allowed, bm25, 0.0)
         dense_rows = dense_rows[allowed[dense_rows]]
-    top_bm25 = float(bm25.max()) if len(bm25) else 0.0
-    lexical_rows = _top_rows(bm25, candidates) if top_bm25 > 0 else np.zeros(0, np.int64)
-    rows = np.unique(np.concatenate([dense_rows, lexical_rows]).astype(np.int64))
+    rows = candidate_rows(dense_rows, bm25, candidates)
     if not len(rows):
         return []
-    ids = index.chunks.ids[rows]
-    cosine = index.vectors.vectors(ids) @ query_vector.reshape(-1)
-    lexical = bm25[rows] / top_bm25 if top_bm25 > 0 else np.zeros(len(rows), np.float32)
-    fused = dense_weight * cosine + (1.0 - dense_weight) * lexical
-    order = np.argsort(-fused, kind="stable")[:k]
+    cosine = index.vectors.vectors(index.chunks.ids[rows]) @ query_vector.reshape(-1)
+    fused = fuse(rows, cosine, bm25, dense_weight=dense_weight, k=k)
     return [
         Hit(
-            row=int(rows[i]),
-            chunk_id=int(ids[i]),
-            source=index.chunks.sources[int(rows[i])],
-            score=float(fused[i]),
-            dense=float(cosine[i]),
-            lexical=float(lexical[i]),
+            row=int(row),
+            chunk_id=int(index.chunks.ids[row]),
+            source=index.chunks.sources[int(row)],
+            score=float(score),
+            dense=float(dense),
+            lexical=float(lexical),
         )
-        for i in order
+        for row, score, dense, lexical in zip(
+            fused.rows, fused.score, fused.dense, fused.lexical, strict=True
+        )
     ]
 
 
-def _top_rows(scores: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.int64]:
-    count = min(count, int(np.count_nonzero(scores)))
+def candidate_rows(dense_rows: Rows, bm25: Scores, candidates: int) -> Rows:
+    """The union of the dense candidates and the BM25 top-``candidates``, in ascending order.
+
+    Args:
+        dense_rows: Rows the dense search found (any order).
+        bm25: The BM25 score of every row; only rows with a positive score are candidates.
+        candidates: How many BM25 candidates to take.
+    """
+    lexical_rows = _top_rows(bm25, candidates)
+    return np.unique(np.concatenate([dense_rows, lexical_rows]).astype(np.int64))
+
+
+def fuse(rows: Rows, cosine: Scores, bm25: Scores, *, dense_weight: float, k: int) -> Fused:
+    """Rank ``rows`` by ``dense_weight * cosine + (1 - dense_weight) * bm25 / max(bm25)``.
+
+    This is the product's fusion; the benchmarks call it too, so there is one implementation.
+
+    Args:
+        rows: The candidate rows (from :func:`candidate_rows`).
+        cosine: The cosine similarity of each candidate, aligned with ``rows``.
+        bm25: The BM25 score of every row (the maximum normalises the lexical side).
+        dense_weight: Weight of the dense score (0-1).
+        k: How many rows to keep.
+    """
+    top = float(bm25.max()) if len(bm25) else 0.0
+    lexical = bm25[rows] / top if top > 0 else np.zeros(len(rows), np.float32)
+    fused = dense_weight * cosine + (1.0 - dense_weight) * lexical
+    order = np.argsort(-fused, kind="stable")[:k]
+    return Fused(rows[order], fused[order], cosine[order], lexical[order])
+
+
+def _top_rows(scores: Scores, count: int) -> Rows:
+    count = min(count, int(np.count_nonzero(scores > 0)))
     if count <= 0:
         return np.zeros(0, np.int64)
     part = np.argpartition(-scores, count - 1)[:count]

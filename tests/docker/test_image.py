@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.fake_discord import ALICE_ID, FakeDiscord
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram.fixtures import ALICE, MOSCOW_TIMES_URL, RINGS_QUESTION, ROOT, fake, free_port
 
@@ -181,6 +182,8 @@ def test_compose_checks_health_and_keeps_the_index_like_the_image(image: Stage) 
     assert service["env_file"] == ".env"
     assert service["restart"] == "unless-stopped"
     assert service["init"] is True
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert "TELEGRAM_BOT_TOKEN=" in compose and "DISCORD_BOT_TOKEN=" in compose
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out() -> None:
@@ -254,6 +257,53 @@ async def test_image_commands_serve_answer_report_health_and_stop_on_sigterm(
     assert first_poll_s < 30, "the prebuilt index should make startup fast"
     status, output = await run_command(health, env, tmp_path)
     assert status != 0, output  # the server is down again
+
+
+async def test_image_commands_serve_the_discord_bot_too(
+    image: Stage, seed_index_copy: Path, tmp_path: Path
+) -> None:
+    mapping = {
+        "/opt/venv": VENV,
+        "/app/docker": ROOT / "docker",
+        "/app/seeds": ROOT / "seeds",
+        IMAGE_INDEX_DIR: seed_index_copy,
+    }
+    entry = [map_paths(arg, mapping) for arg in image.entrypoint + image.cmd]
+    health = [map_paths(arg, mapping) for arg in image.healthcheck]
+    async with FakeDiscord() as discord_api:
+        env = local_environment(
+            image,
+            mapping,
+            DISCORD_BOT_TOKEN=discord_api.token,
+            DISCORD_API_BASE_URL=discord_api.api_base,
+            NEWSBOT_PORT=str(free_port()),
+        )
+        process = await asyncio.create_subprocess_exec(
+            *entry,
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            await discord_api.wait_for_ready(timeout=60)
+            deadline = time.monotonic() + 20
+            while (result := await run_command(health, env, tmp_path))[0] != 0:
+                assert time.monotonic() < deadline, result[1]
+                await asyncio.sleep(0.2)
+            await discord_api.dispatch_dm(RINGS_QUESTION)
+            dm = discord_api.dm_channel_id(ALICE_ID)
+            reply = await discord_api.wait_for_message(dm, timeout=60)
+            process.send_signal(signal.SIGTERM)
+            stdout, _ = await asyncio.wait_for(process.communicate(), 15)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+    assert process.returncode == 0, stdout.decode()[-3000:]
+    assert MOSCOW_TIMES_URL in reply.links
+    assert json.loads(result[1])["frontends"]["discord"] in {"connecting", "running"}
 
 
 async def test_entrypoint_never_replaces_an_existing_index(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 from pathlib import Path
 
@@ -275,8 +276,9 @@ async def test_group_triggers_reply_to_the_asker(
 
 
 async def test_group_reply_to_the_bot_is_a_question(
-    app: NewsbotApplication, fake: FakeTelegram
+    app: NewsbotApplication, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.asking")
     await process(app, fake.group_message(f"/ask {RINGS_QUESTION}"))
     (first,) = fake.messages_to(GROUP)
 
@@ -288,6 +290,9 @@ async def test_group_reply_to_the_bot_is_a_question(
     replies = fake.messages_to(GROUP)
     assert len(replies) == 2
     assert replies[1].reply_to_message_id == follow_up["message"]["message_id"]
+    # It reaches the one place follow-ups get their context, with the key of the answer.
+    key = next(iter(button_data(first).values())).split("|")[1]
+    assert f"a follow-up to answer {key} in chat {GROUP}" in caplog.text
 
 
 @pytest.mark.parametrize(

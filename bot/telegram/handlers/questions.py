@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from bot import asking
 from bot.asking import ANSWER_TOP_K, Asked, Result
-from bot.telegram.callbacks import answer_keyboard
+from bot.telegram.callbacks import AnswerButton, answer_keyboard, parse_callback
 from bot.telegram.render.formatting import View, format_answer, page_count
 from bot.telegram.replies import EXAMPLE, Context, reply, send_pieces, show_typing
 
@@ -44,13 +44,13 @@ async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: s
         return
     in_group = message.chat.type != ChatType.PRIVATE
     replied = message.reply_to_message
+    mine = replied if replied is not None and _is_mine(replied, context) else None
     asked = Asked(
         raw,
         user_id=user.id,
         chat_id=message.chat_id,
-        reply_to=replied.message_id
-        if replied is not None and _is_mine(replied, context)
-        else None,
+        reply_to=mine.message_id if mine is not None else None,
+        answer_key=_answer_key(mine),
     )
 
     async def typing() -> None:
@@ -80,6 +80,19 @@ async def _answer_in_chat(update: Update, context: Context, raw: str, *, hint: s
         )
     reply_to = message.message_id if in_group else None
     await send_pieces(context, message.chat_id, pieces, reply_to=reply_to, keyboard=keyboard)
+
+
+def _answer_key(message: Message | None) -> str | None:
+    """The answer store key in the buttons under one of the bot's answers, if any."""
+    markup = message.reply_markup if message is not None else None
+    for row in markup.inline_keyboard if markup is not None else ():
+        for button in row:
+            target = parse_callback(
+                button.callback_data if isinstance(button.callback_data, str) else None
+            )
+            if isinstance(target, AnswerButton):
+                return target.key
+    return None
 
 
 def _is_mine(message: Message | None, context: Context) -> bool:

@@ -8,16 +8,15 @@ import faiss
 import numpy as np
 import pytest
 
+from benchmarks import data_dir
 from retrieval import Embedder
 from retrieval.index.dense import VectorIndex, stored_ids
-from tests.conftest import SHARED
-
-BBC = SHARED / "data" / "bbc"
+from tests.support.paths import BBC_DIR, needs_data
 
 
 def _bbc_sentences(limit: int) -> list[str]:
     sentences: list[str] = []
-    for path in sorted(BBC.rglob("*.txt")):
+    for path in sorted(BBC_DIR.rglob("*.txt")):
         if path.name == "README.TXT":
             continue
         lines = path.read_bytes().decode("utf-8", errors="replace").splitlines()
@@ -71,7 +70,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
         assert list(loaded.search(vectors[5], 5)[1]) == list(index.search(vectors[5], 5)[1])
 
 
-@pytest.mark.skipif(not BBC.is_dir(), reason="needs ../shared/data/bbc")
+@needs_data(data_dir.BBC)
 def test_hnsw_recall_against_exact_on_real_embeddings(embedder: Embedder) -> None:
     texts = _bbc_sentences(1000)
     vectors = embedder.embed_passages(texts, batch_size=64)
