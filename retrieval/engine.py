@@ -29,7 +29,7 @@ from retrieval.ingest.load import load_articles
 from retrieval.query.answer import compose_answer
 from retrieval.query.followup import Turn, rewrite_followup
 from retrieval.query.language import foreign_language, load_detector
-from retrieval.query.names import expand_names
+from retrieval.query.names import name_variants
 from retrieval.query.question import clean_question
 from retrieval.query.search import hybrid_search
 from retrieval.query.sentence_vectors import SENTENCE_CACHE_SIZE, SentenceVectorCache
@@ -243,7 +243,7 @@ class Engine:
             vector,
             query,
             k=max(50, top_k * 10),
-            lexical_text=expand_names(query, snapshot.aliases),
+            lexical_text=name_variants(query, snapshot.aliases),
         )
         answer = compose_answer(
             query,

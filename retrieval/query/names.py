@@ -1,8 +1,10 @@
 """Names written another way: acronyms and full names learned from the corpus, both ways.
 
-The pairs come from the index (``retrieval.ingest.aliases``). A name in the question brings
-its other forms into the lexical search: "ICC" also searches "International Criminal Court",
-and the other way round. An acronym is recognised only in capitals ("WHO", never "who").
+The pairs come from the index (``retrieval.ingest.aliases``). A question that names something
+the corpus also calls otherwise is searched in each wording, and a passage counts with the
+one it matches best: "ICC" also finds "International Criminal Court", and the other way
+round, without favouring the passages that happen to use both. An acronym is recognised only
+in capitals ("WHO", never "who").
 """
 
 from __future__ import annotations
@@ -17,18 +19,27 @@ _WORD = re.compile(r"[\w&]+")
 Lookup = dict[str, list[tuple[tuple[str, ...], bool, tuple[str, ...]]]]
 
 
-def expand_names(text: str, aliases: Sequence[tuple[str, str]]) -> str:
-    """``text`` with the other form of every name it contains appended (for lexical search)."""
-    others = name_partners(text, aliases)
-    return " ".join([text, *others]) if others else text
+MAX_WORDINGS = 4
+"""The question and at most three other wordings of its names."""
 
 
-def name_partners(text: str, aliases: Sequence[tuple[str, str]]) -> list[str]:
-    """The other forms of the names ``text`` contains, in order, without repeats."""
-    found: list[str] = []
-    for _, _, partners in name_spans(text, aliases):
-        found += [p for p in partners if p not in found and p.lower() not in text.lower()]
-    return found
+def name_variants(text: str, aliases: Sequence[tuple[str, str]]) -> list[str]:
+    """``text`` first, then ``text`` with its names in their other forms (for lexical search).
+
+    Variant ``i`` writes every name in its ``i``-th other form (or its last, when it has
+    fewer), so that two names in one question both change.
+    """
+    spans = name_spans(text, aliases)
+    if not spans:
+        return [text]
+    variants = [text]
+    for choice in range(min(MAX_WORDINGS - 1, max(len(p) for _, _, p in spans))):
+        pieces, cursor = [], 0
+        for start, end, partners in spans:
+            pieces += [text[cursor:start], partners[min(choice, len(partners) - 1)]]
+            cursor = end
+        variants.append("".join([*pieces, text[cursor:]]))
+    return variants
 
 
 def name_spans(
