@@ -146,6 +146,11 @@ STOPWORDS = frozenset(
         "tell",
         "told",
         "know",
+        "get",
+        "gets",
+        "got",
+        "getting",
+        "gotten",
     ]
 )
 

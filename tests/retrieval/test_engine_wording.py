@@ -60,3 +60,15 @@ def test_short_english_questions_with_names_stay_english(seed_engine: Engine) ->
         answer = seed_engine.answer(question)
         assert answer.language is None
         assert answer.refusal is not Refusal.OTHER_LANGUAGE
+
+
+@pytest.mark.parametrize(
+    ("singular", "plural"),
+    [("Who got a ring?", "Who got rings?"), ("Who received a ring?", "Who received rings?")],
+)
+def test_singular_or_plural_does_not_decide_the_answer(
+    seed_engine: Engine, singular: str, plural: str
+) -> None:
+    one, many = seed_engine.answer(singular), seed_engine.answer(plural)
+    assert one.answered and many.answered
+    assert {c.source for c in many.citations[:2]} & RING_SOURCES
