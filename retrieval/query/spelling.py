@@ -1,8 +1,8 @@
 """Misspelt words corrected against the corpus's own vocabulary before searching.
 
 Only a word that neither the corpus nor English knows (the model's WordPiece words; an
-inflection of a corpus word counts as known) is corrected, and only when it is long enough to
-judge: to the most frequent corpus word within a small Damerau-Levenshtein distance. A name
+inflection of a corpus or English word counts as known) is corrected, and only when it is long
+enough to judge: to the likeliest corpus word within a small Damerau-Levenshtein distance. A name
 written another way (a transliteration: "Kyiv" for the corpus's "Kiev") is folded into the one
 corpus name with the same consonant skeleton, when the model agrees they mean the same. Two
 words the corpus writes as one name are joined ("Open AI" -> "OpenAI"). Numbers, short words
