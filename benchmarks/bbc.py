@@ -10,7 +10,7 @@ from benchmarks import data_dir
 from benchmarks.results import CACHE_DIR, ROOT
 from bot.view import describe_ingest
 from retrieval import Embedder, Engine
-from retrieval.errors import IndexMismatchError, RetrievalError
+from retrieval.errors import RetrievalError
 from retrieval.index.layout import current_generation
 from retrieval.index.loader import load_index
 from retrieval.ingest.load import load_articles
@@ -67,10 +67,6 @@ def bbc_index(
     target = cache_dir / f"{name}-{embedder.model_hash[:12]}"
     minimum = 200 if quick else 2000
     how = "cached"
-    if _outdated(target, embedder):
-        # Another index format: rebuild in place, where the embedding cache still serves.
-        report = Engine(target, embedder=embedder).ingest([corpus], rebuild=True)
-        how = f"rebuilt for this format; ingest: {describe_ingest(report)}"
     if not _usable(target, embedder, minimum):
         corpus = quick_corpus(cache_dir) if quick else data_dir.require(data_dir.BBC)
         # Rebuild in place: the embedding cache beside the index survives a format change,
@@ -80,18 +76,6 @@ def bbc_index(
         )
         how = f"ingested; ingest: {describe_ingest(report)}"
     return target, how
-
-
-def _outdated(directory: Path, embedder: Embedder) -> bool:
-    """Whether ``directory`` holds an index of another format (or model) than this newsbot's."""
-    try:
-        current_generation(directory)
-        load_index(directory, model_hash=embedder.model_hash, checksums=False)
-    except IndexMismatchError:
-        return True
-    except RetrievalError:
-        return False
-    return False
 
 
 def _usable(directory: Path, embedder: Embedder, minimum: int) -> bool:
