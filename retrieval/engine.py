@@ -27,11 +27,11 @@ from retrieval.index.verify import verify_files, verify_live
 from retrieval.maintenance import Maintenance
 from retrieval.query.answer import compose_answer
 from retrieval.query.followup import Turn, own_words, rewrite_followup
-from retrieval.query.language import foreign_language
-from retrieval.query.names import expand_names
+from retrieval.query.language import foreign_language, load_detector
+from retrieval.query.names import name_variants
 from retrieval.query.question import clean_question
 from retrieval.query.search import hybrid_search
-from retrieval.query.spelling import correct_spelling
+from retrieval.query.spelling import correct_spelling, wordlist
 from retrieval.query.time_intent import parse_time_intent
 from retrieval.records import (
     Answer,
@@ -190,8 +190,11 @@ class Engine(Maintenance):
             return True
 
     def warm_up(self) -> None:
-        """Load the model and run one query, so the first real question is fast."""
+        """Load the models and run one query, so the first real question is fast."""
         self.embedder.embed_queries(["warm up"])
+        load_detector()
+        if self._snapshot is not None:
+            wordlist(self._snapshot.vocabulary)
 
     def verify(self, *, checksums: bool = False) -> None:
         """Check the loaded generation's files, and what a restart would load, against disk.
@@ -231,10 +234,10 @@ class Engine(Maintenance):
         snapshot = self.index
         understood = rewrite_followup(text, previous) if previous else None
         asked = understood or text
-        corrected = correct_spelling(asked, snapshot.vocabulary)
+        corrected = correct_spelling(asked, snapshot.vocabulary, similarity=self._similarity)
         query = corrected or asked
         vector = self.embedder.embed_queries([query])[0]
-        lexical_text = expand_names(query, snapshot.aliases)
+        variants = name_variants(query, snapshot.aliases)
         intent = parse_time_intent(query, today=date.today())
         sources = None
         if intent.relative:  # "yesterday", "this week": only articles published then
@@ -244,7 +247,7 @@ class Engine(Maintenance):
             vector,
             query,
             k=max(50, top_k * 10),
-            lexical_text=lexical_text,
+            lexical_text=variants,
             sources=sources,
         )
         answer = compose_answer(
@@ -254,7 +257,6 @@ class Engine(Maintenance):
             intent=intent,
             top_k=top_k,
             question_vector=vector,
-            lexical_text=lexical_text,
             key_text=own_words(query) if understood else None,
         )
         language = foreign_language(text)
@@ -268,6 +270,11 @@ class Engine(Maintenance):
             corrected=corrected,
             language=language,
         )
+
+    def _similarity(self, first: str, second: str) -> float:
+        """How alike two words are in meaning: the cosine of their embeddings."""
+        vectors = self.embedder.embed_queries([first, second])
+        return float(vectors[0] @ vectors[1])
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated last, then by title)."""

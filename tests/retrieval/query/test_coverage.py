@@ -1,0 +1,74 @@
+"""Term coverage: a passage mentions a question's terms whatever their inflection or name form."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from retrieval import Engine
+from retrieval.index.loader import LoadedIndex
+from retrieval.query.coverage import is_keyword_query, question_terms, term_coverage
+from retrieval.query.gate import query_coverage
+
+PASSAGE = (
+    "The International Criminal Court indicted Mr Putin in March. Officials did not reply to "
+    "the e-mails, and the gold-coloured ring stayed on Lukashenko's finger."
+)
+
+
+@pytest.fixture(scope="module")
+def index(seed_engine: Engine) -> LoadedIndex:
+    return replace(seed_engine.index, aliases=(("International Criminal Court", "ICC"),))
+
+
+@pytest.mark.parametrize(
+    ("plain", "other"),
+    [
+        ("Which leader wore a ring?", "Which leaders wore rings?"),
+        ("Lukashenko finger", "Lukashenko's fingers"),
+        ("Who answered the emails?", "Who answered the e-mail?"),
+    ],
+)
+def test_inflections_and_hyphens_cover_alike(index: LoadedIndex, plain: str, other: str) -> None:
+    assert term_coverage(index, plain, PASSAGE) == pytest.approx(
+        term_coverage(index, other, PASSAGE)
+    )
+
+
+def test_an_acronym_is_covered_by_its_full_name(index: LoadedIndex) -> None:
+    question = "When did the ICC indict Putin?"
+    assert term_coverage(index, question, PASSAGE) == pytest.approx(1.0)
+    assert query_coverage(index, question, PASSAGE) < 0.7  # the plain count misses it
+    full = "When did the International Criminal Court indict Putin?"
+    assert term_coverage(index, full, "The ICC indicted Mr Putin.") == pytest.approx(1.0)
+
+
+def test_missing_terms_weigh_by_rarity(index: LoadedIndex) -> None:
+    assert term_coverage(index, "Brazil rainforest", PASSAGE) == 0.0
+    partly = term_coverage(index, "Putin ring Brazil", PASSAGE)
+    assert 0.0 < partly < 1.0
+    assert term_coverage(index, "the of and", PASSAGE) == 0.0
+
+
+def test_years_count_only_as_the_publication_year(index: LoadedIndex) -> None:
+    assert term_coverage(index, "Putin indicted 2023", PASSAGE) == pytest.approx(1.0)
+    assert not any("2023" in term.tokens for term in question_terms("Putin indicted 2023"))
+    with_year = term_coverage(index, "Putin indicted 2023", PASSAGE, published_year=2023)
+    assert with_year == pytest.approx(1.0)
+    assert question_terms("Putin 2023", published_year=2023)[-1].tokens == ("2023",)
+
+
+@pytest.mark.parametrize(
+    ("question", "keywords"),
+    [
+        ("Hermitage", True),
+        ("Redonda goats", True),
+        ("Nagorno-Karabakh ceasefire", True),
+        ("Who got rings?", False),
+        ("Putin rings summit Bishkek Tolkien", False),
+        ("the", False),
+    ],
+)
+def test_is_keyword_query(question: str, keywords: bool) -> None:
+    assert is_keyword_query(question) is keywords
