@@ -3,8 +3,8 @@
 The report reads these, never the JSON. A file that lacks a field the report shows, or has a
 value of the wrong type, raises :class:`ResultFormatError` naming the file and the field.
 Sections a partial run may leave out are ``None``. The records of each area live beside this
-module (``records_retrieval``, ``records_speed``, ``records_scale``); the shared pieces and the
-typed field access in ``result_format``.
+module (``records_retrieval``, ``records_speed``, ``records_scale``, ``records_web``); the
+shared pieces and the typed field access in ``result_format``.
 """
 
 from __future__ import annotations
@@ -18,13 +18,30 @@ from typing import TypeVar
 from benchmarks.records_retrieval import NewsResult, SciFactResult, news_result, scifact_result
 from benchmarks.records_scale import BotResult, ScaleResult, bot_result, scale_result
 from benchmarks.records_speed import SpeedResult, speed_result
+from benchmarks.records_web import (
+    FeedsQualityResult,
+    FeedsSpeedResult,
+    PageExtractionResult,
+    feeds_quality_result,
+    feeds_speed_result,
+    page_extraction_result,
+)
 from benchmarks.result_format import Fields, Provenance, ResultFormatError, read_provenance
 
 __all__ = ["Record", "ResultFormatError", "Results", "load_results", "read_result"]
 
 T = TypeVar("T")
 
-Record = SciFactResult | NewsResult | SpeedResult | ScaleResult | BotResult
+Record = (
+    SciFactResult
+    | NewsResult
+    | SpeedResult
+    | ScaleResult
+    | BotResult
+    | PageExtractionResult
+    | FeedsQualityResult
+    | FeedsSpeedResult
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +70,18 @@ class Results:
     def bot(self) -> BotResult | None:
         return self._get("bot_load", BotResult)
 
+    @property
+    def page_extraction(self) -> PageExtractionResult | None:
+        return self._get("page_extraction", PageExtractionResult)
+
+    @property
+    def feeds_quality(self) -> FeedsQualityResult | None:
+        return self._get("feeds_quality", FeedsQualityResult)
+
+    @property
+    def feeds_speed(self) -> FeedsSpeedResult | None:
+        return self._get("feeds_speed", FeedsSpeedResult)
+
     def scale(self, name: str | None = None) -> list[ScaleResult]:
         """Scale results (the one named ``name``), smallest first."""
         found = [
@@ -68,6 +97,9 @@ _READERS: dict[str, Callable[[Fields, Provenance], Record]] = {
     "news": news_result,
     "speed": speed_result,
     "bot_load": bot_result,
+    "page_extraction": page_extraction_result,
+    "feeds_quality": feeds_quality_result,
+    "feeds_speed": feeds_speed_result,
 }
 
 

@@ -18,6 +18,7 @@ from benchmarks.records import ResultFormatError, Results, load_results
 from benchmarks.report_retrieval import news_section, scifact_section
 from benchmarks.report_speed import bot_section, scale_section, speed_section
 from benchmarks.report_targets import BOT_TARGETS, TARGETS, targets_section
+from benchmarks.report_web import WEB_TARGETS, web_sections
 from benchmarks.results import RESULTS_DIR, ROOT
 
 OUTPUT = ROOT / "BENCHMARKS.md"
@@ -38,7 +39,7 @@ def render(results: Results) -> str:
         "versions in a few minutes. Results: `benchmarks/results/*.json`.",
         "",
     ]
-    lines += targets_section(results, (*TARGETS, *BOT_TARGETS))
+    lines += targets_section(results, (*TARGETS, *WEB_TARGETS, *BOT_TARGETS))
     if ANALYSIS.is_file():
         lines += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]
     if results.scifact is not None:
@@ -50,6 +51,7 @@ def render(results: Results) -> str:
     lines += scale_section(results.scale())
     if results.bot is not None:
         lines += bot_section(results.bot)
+    lines += web_sections(results)
     return "\n".join(lines).rstrip() + "\n"
 
 

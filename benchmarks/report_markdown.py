@@ -34,10 +34,11 @@ def provenance(p: Provenance) -> list[str]:
     where = f"{machine.cpu}, {machine.cores} cores, {machine.ram_gib} GiB RAM"
     load = machine.load_average
     shown_load = "?" if load is None else (str(list(load)) if isinstance(load, tuple) else load)
+    took = "run time not recorded" if p.seconds is None else f"{p.seconds} s"
     return [
         f"*{p.date} · `{p.command}` · {where} · load average "
         f"(1/5/15 min) {shown_load} at the end · commit "
-        f"{machine.git_commit} · {p.seconds} s, peak RSS {p.peak_rss_mib} MiB*{quick}",
+        f"{machine.git_commit} · {took}, peak RSS {p.peak_rss_mib} MiB*{quick}",
         "",
     ]
 

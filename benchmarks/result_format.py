@@ -30,6 +30,9 @@ class Fields:
     def has(self, key: str) -> bool:
         return key in self._data
 
+    def is_object(self, key: str) -> bool:
+        return isinstance(self._data.get(key), dict)
+
     def names(self) -> list[str]:
         return list(self._data)
 
@@ -121,7 +124,7 @@ class Provenance:
     quick: bool
     date: str
     command: str
-    seconds: float
+    seconds: float | None  # None: the run wrote something else under "seconds"
     peak_rss_mib: float
     machine: Machine
 
@@ -168,7 +171,8 @@ def read_provenance(fields: Fields, name: str) -> Provenance:
         quick=fields.flag("quick"),
         date=fields.text("date"),
         command=fields.text("command"),
-        seconds=fields.number("seconds"),
+        # page_extraction runs wrote per-method times here, over write_result's run time.
+        seconds=None if fields.is_object("seconds") else fields.number("seconds"),
         peak_rss_mib=fields.number("peak_rss_mib"),
         machine=_machine(fields.section("machine")),
     )
