@@ -3,8 +3,8 @@
 The report reads these, never the JSON. A file that lacks a field the report shows, or has a
 value of the wrong type, raises :class:`ResultFormatError` naming the file and the field.
 Sections a partial run may leave out are ``None``. The records of each area live beside this
-module (``records_retrieval``, ``records_speed``, ``records_scale``, ``records_web``); the
-shared pieces and the typed field access in ``result_format``.
+module (``records_retrieval``, ``records_speed``, ``records_scale``, ``records_web``,
+``records_answers``); the shared pieces and the typed field access in ``result_format``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from benchmarks.records_answers import (
+    ANSWER_FILES,
+    AnswersResult,
+    KeySentencesResult,
+    answers_result,
+    key_sentences_result,
+)
 from benchmarks.records_retrieval import NewsResult, SciFactResult, news_result, scifact_result
 from benchmarks.records_scale import BotResult, ScaleResult, bot_result, scale_result
 from benchmarks.records_speed import SpeedResult, speed_result
@@ -41,6 +48,8 @@ Record = (
     | PageExtractionResult
     | FeedsQualityResult
     | FeedsSpeedResult
+    | AnswersResult
+    | KeySentencesResult
 )
 
 
@@ -82,6 +91,20 @@ class Results:
     def feeds_speed(self) -> FeedsSpeedResult | None:
         return self._get("feeds_speed", FeedsSpeedResult)
 
+    @property
+    def answers(self) -> AnswersResult | None:
+        """Answer quality of the current code."""
+        return self._get("answers", AnswersResult)
+
+    @property
+    def answers_before(self) -> AnswersResult | None:
+        """Answer quality of the code before the answer-quality work."""
+        return self._get("answers-before", AnswersResult)
+
+    @property
+    def key_sentences(self) -> KeySentencesResult | None:
+        return self._get("key_sentences", KeySentencesResult)
+
     def scale(self, name: str | None = None) -> list[ScaleResult]:
         """Scale results (the one named ``name``), smallest first."""
         found = [
@@ -100,6 +123,9 @@ _READERS: dict[str, Callable[[Fields, Provenance], Record]] = {
     "page_extraction": page_extraction_result,
     "feeds_quality": feeds_quality_result,
     "feeds_speed": feeds_speed_result,
+    "answers": answers_result,
+    "answers-before": answers_result,
+    "key_sentences": key_sentences_result,
 }
 
 
@@ -115,6 +141,8 @@ def read_result(path: Path) -> Record | None:
         raise ResultFormatError(f"{path.name}: not readable as JSON ({error})") from error
     fields = Fields(data, path.name)
     name = fields.text("benchmark") if fields.has("benchmark") else path.stem
+    if path.stem in ANSWER_FILES:
+        name = path.stem  # its benchmark field is the run's --name; the file says before or after
     read = scale_result if name.startswith("scale-") else _READERS.get(name)
     if read is None:
         return None

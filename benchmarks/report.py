@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.records import ResultFormatError, Results, load_results
+from benchmarks.report_answers import ANSWER_TARGETS, answers_section
 from benchmarks.report_retrieval import news_section, scifact_section
 from benchmarks.report_speed import bot_section, scale_section, speed_section
 from benchmarks.report_targets import BOT_TARGETS, TARGETS, targets_section
@@ -39,13 +40,14 @@ def render(results: Results) -> str:
         "versions in a few minutes. Results: `benchmarks/results/*.json`.",
         "",
     ]
-    lines += targets_section(results, (*TARGETS, *WEB_TARGETS, *BOT_TARGETS))
+    lines += targets_section(results, (*TARGETS, *WEB_TARGETS, *BOT_TARGETS, *ANSWER_TARGETS))
     if ANALYSIS.is_file():
         lines += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]
     if results.scifact is not None:
         lines += scifact_section(results.scifact)
     if results.news is not None:
         lines += news_section(results.news)
+    lines += answers_section(results)
     if results.speed is not None:
         lines += speed_section(results.speed)
     lines += scale_section(results.scale())

@@ -70,6 +70,10 @@ class Fields:
             raise self._wrong(key, "a number")
         return float(value)
 
+    def number_or_none(self, key: str) -> float | None:
+        """A number, or None where the file says null; the field itself must be there."""
+        return None if self._value(key) is None else self.number(key)
+
     def number_or_text(self, key: str) -> float | str:
         value = self._value(key)
         return value if isinstance(value, str) else self.number(key)
