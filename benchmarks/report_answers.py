@@ -54,16 +54,10 @@ def _row(label: str, before: AnswerSummary | None, after: AnswerSummary | None) 
     questions = f"{counted.answerable} + {counted.must_refuse} to refuse"
     if counted.followup_turns:
         questions += f" ({counted.followup_turns} follow-up turns)"
-    if (
-        before
-        and after
-        and (before.answerable, before.must_refuse)
-        != (
-            after.answerable,
-            after.must_refuse,
-        )
-    ):
-        questions += f"; before: {before.answerable} + {before.must_refuse}"
+    if before and after:
+        was = f"{before.answerable} + {before.must_refuse}"
+        if was != f"{after.answerable} + {after.must_refuse}":
+            questions += f"; before: {was}"
     return [
         label,
         questions,
