@@ -8,20 +8,25 @@ prefer. The weights maximise its softmax probability among the article's quotabl
 only scored, never fitted on.
 
 ``python -m benchmarks.fit_key_sentences`` prints the weights and the top-1 sentence accuracy
-with the shipped weights and with the fitted ones, on dev and held-out questions.
+with the shipped weights and with the fitted ones, on dev and held-out questions, and writes them
+to ``benchmarks/results/key_sentences.json`` (``--results-dir`` for another folder).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from benchmarks.answers import Item, corpus_engine, load_items, normal
+from benchmarks.results import RESULTS_DIR, write_result
 from retrieval import Embedder, Engine, load_embedder
 from retrieval.query.answer_type import asks
 from retrieval.query.key_sentence import (
@@ -140,36 +145,51 @@ def fit(
     return {name: round(float(v), 3) for name, v in zip(FEATURES, w, strict=True)}
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Fit on dev, report dev and held-out accuracy with the shipped and fitted weights."""
+def summarize(
+    examples: Sequence[Example], *, l2: float, corpora: Sequence[str] | None
+) -> dict[str, Any]:
+    """Fit on the dev examples; the weights and accuracies, shipped and fitted (the result)."""
+    dev = [e for e in examples if e.split == "dev"]
+    heldout = [e for e in examples if e.split == "heldout"]
+    fitted = fit(dev, l2=l2)
+    shipped = dict(WEIGHTS)
+    return {
+        "l2": l2,
+        "corpora": list(corpora) if corpora else "all",
+        "examples": {"dev": len(dev), "heldout": len(heldout)},
+        "shipped": {
+            "weights": shipped,
+            "dev": accuracy(dev, shipped),
+            "heldout": accuracy(heldout, shipped),
+        },
+        "fitted": {
+            "weights": fitted,
+            "dev": accuracy(dev, fitted),
+            "heldout": accuracy(heldout, fitted),
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> Path:
+    """Fit on dev, report dev and held-out accuracy with the shipped and fitted weights.
+
+    Prints the figures and writes them to ``<results-dir>/key_sentences.json``; returns its path.
+    """
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--l2", type=float, default=0.05)
     parser.add_argument("--corpora", help="comma-separated: seeds, bbc, realworld (default all)")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
+    started = time.perf_counter()
     corpora = args.corpora.split(",") if args.corpora else None
     examples = collect(load_embedder(), corpora=corpora)
-    dev = [e for e in examples if e.split == "dev"]
-    heldout = [e for e in examples if e.split == "heldout"]
-    fitted = fit(dev, l2=args.l2)
-    shipped = dict(WEIGHTS)
-    print(
-        json.dumps(
-            {
-                "examples": {"dev": len(dev), "heldout": len(heldout)},
-                "shipped": {
-                    "weights": shipped,
-                    "dev": accuracy(dev, shipped),
-                    "heldout": accuracy(heldout, shipped),
-                },
-                "fitted": {
-                    "weights": fitted,
-                    "dev": accuracy(dev, fitted),
-                    "heldout": accuracy(heldout, fitted),
-                },
-            },
-            indent=1,
-        )
+    payload = summarize(examples, l2=args.l2, corpora=corpora)
+    print(json.dumps(payload, indent=1))
+    path = write_result(
+        "key_sentences", payload, quick=False, started=started, directory=args.results_dir
     )
+    print(f"wrote {path}")
+    return path
 
 
 if __name__ == "__main__":
