@@ -26,6 +26,14 @@ _QUESTION_START = re.compile(
 )
 
 
+_HOW_MEASURE = re.compile(
+    r"\bhow\s+(long|many|much|old|far|often|big|large|tall|high|soon|late|early|fast|deep|"
+    r"wide|heavy|close|bad|serious)\b",
+    re.IGNORECASE,
+)
+""""How long" asks for a duration: "long" is the question's word, not the article's."""
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """One term of a question and the ways a passage may mention it.
@@ -59,6 +67,8 @@ def question_terms(
             names = [frozenset(tokens), *(frozenset(tokenize(p)) for p in partners)]
             terms.append(Term(tokens, tuple(f for f in names if f)))
             covered.update(range(start, end))
+    for measure in _HOW_MEASURE.finditer(question):
+        covered.update(range(measure.start(1), measure.end(1)))
     for match in _WORD.finditer(question):
         if match.start() in covered:
             continue

@@ -151,7 +151,15 @@ def _relative_period(question: str, today: date) -> Period | None:
     if match := _LAST_DAYS.search(question):
         return Period(today - timedelta(days=int(match.group(1))), today)
     for pattern, span in _RELATIVE:
-        if pattern.search(question):
+        if any(not _in_a_name(question, m) for m in pattern.finditer(question)):
             start, end = span(today)
             return Period(start, end)
     return None
+
+
+def _in_a_name(question: str, match: re.Match[str]) -> bool:
+    """Whether a time word is part of a name: "the Tonight Show", "the Today programme".
+
+    Capitalised inside the question (not as its first word), it names a show, not a day.
+    """
+    return match.group(0)[:1].isupper() and bool(question[: match.start()].strip())

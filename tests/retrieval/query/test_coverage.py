@@ -59,6 +59,15 @@ def test_years_count_only_as_the_publication_year(index: LoadedIndex) -> None:
     assert question_terms("Putin 2023", published_year=2023)[-1].tokens == ("2023",)
 
 
+def test_the_measure_of_a_how_question_is_not_a_term() -> None:
+    terms = question_terms("How long was the crossing closed?")
+    tokens = [t for term in terms for t in term.tokens]
+    assert "long" not in tokens
+    assert "cross" in tokens or "crossing" in tokens
+    kept = [t for term in question_terms("Was the long crossing closed?") for t in term.tokens]
+    assert "long" in kept
+
+
 @pytest.mark.parametrize(
     ("question", "keywords"),
     [
