@@ -17,6 +17,9 @@ from retrieval.query.names import name_spans
 from retrieval.text.tokens import token_set, tokenize
 
 _YEAR = re.compile(r"(19|20)\d\d")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_CAPITAL_WORD = re.compile(r"[\w’'&]+(?:-[\w’'&]+)*")
+_CONNECTORS = frozenset({"of", "for", "and", "the", "on", "de", "&"})
 _WORD = re.compile(r"[\w&]+(?:-[\w&]+)*")
 KEYWORD_MAX_TERMS = 3
 _QUESTION_START = re.compile(
@@ -45,10 +48,37 @@ class Term:
 
     tokens: tuple[str, ...]
     forms: tuple[frozenset[str], ...]
+    acronym: str = ""
 
     def mentioned(self, present: frozenset[str]) -> bool:
         """Whether a passage with tokens ``present`` mentions the term in any of its forms."""
         return any(form <= present for form in self.forms)
+
+
+def spells_out(acronym: str, text: str) -> bool:
+    """Whether ``text`` writes ``acronym`` in full: "ICC" in "the International Criminal Court".
+
+    Capitalised words give their initials; "of", "for", "and", "the" between them may be
+    skipped ("Organisation for Economic Co-operation and Development" -> "OECD"). Hyphenated
+    words give the initial of each part.
+    """
+    letters = acronym.upper()
+    words = _CAPITAL_WORD.findall(text)
+    for start in range(len(words)):
+        spelled = ""
+        for word in words[start:]:
+            if word.lower() in _CONNECTORS:
+                if not spelled:
+                    break
+                continue
+            if not word[:1].isupper():
+                break
+            spelled += "".join(part[:1] for part in word.split("-") if part[:1].isupper())
+            if not letters.startswith(spelled):
+                break
+            if spelled == letters:
+                return True
+    return False
 
 
 def question_terms(
@@ -81,6 +111,8 @@ def question_terms(
             parts = frozenset(tokenize(match.group().replace("-", " ")))
             joined = frozenset(tokenize(match.group().replace("-", "")))
             terms.append(Term(tuple(sorted(parts)), tuple(f for f in (parts, joined) if f)))
+        elif _ACRONYM.fullmatch(match.group()) and len(tokens) == 1:
+            terms.append(Term(tokens, (frozenset(tokens),), acronym=match.group()))
         else:
             terms.extend(Term((t,), (frozenset([t]),)) for t in tokens)
     return terms
@@ -102,7 +134,11 @@ def term_coverage(
     total = sum(weights)
     if not total:
         return 0.0
-    mentioned = sum(w for term, w in zip(terms, weights, strict=True) if term.mentioned(present))
+    mentioned = sum(
+        w
+        for term, w in zip(terms, weights, strict=True)
+        if term.mentioned(present) or (term.acronym and spells_out(term.acronym, text))
+    )
     return mentioned / total
 
 

@@ -8,7 +8,12 @@ import pytest
 
 from retrieval import Engine
 from retrieval.index.loader import LoadedIndex
-from retrieval.query.coverage import is_keyword_query, question_terms, term_coverage
+from retrieval.query.coverage import (
+    is_keyword_query,
+    question_terms,
+    spells_out,
+    term_coverage,
+)
 from retrieval.text.tokens import token_set
 
 PASSAGE = (
@@ -81,3 +86,23 @@ def test_the_measure_of_a_how_question_is_not_a_term() -> None:
 )
 def test_is_keyword_query(question: str, keywords: bool) -> None:
     assert is_keyword_query(question) is keywords
+
+
+@pytest.mark.parametrize(
+    ("acronym", "text", "expected"),
+    [
+        ("ICC", "it recognised the International Criminal Court in March", True),
+        ("OECD", "the Organisation for Economic Co-operation and Development said", True),
+        ("NATO", "the North Atlantic Treaty Organization met", True),
+        ("ICC", "an international court ruled", False),
+        ("ICC", "the International Chess Federation", False),
+    ],
+)
+def test_an_acronym_is_found_spelled_out(acronym: str, text: str, expected: bool) -> None:
+    assert spells_out(acronym, text) is expected
+
+
+def test_a_passage_that_spells_out_the_acronym_covers_it(index: LoadedIndex) -> None:
+    spelled = "Armenia recognised the International Criminal Court after it indicted Putin."
+    assert term_coverage(index, "ICC indicted Putin", spelled) == pytest.approx(1.0)
+    assert term_coverage(index, "ICC indicted Putin", "Armenia indicted Putin.") < 1.0

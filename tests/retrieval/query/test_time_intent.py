@@ -88,3 +88,11 @@ def test_a_time_word_in_a_name_is_not_a_period(question: str) -> None:
 def test_a_time_word_starting_the_question_still_counts() -> None:
     assert parse_time_intent("Today: what did the council decide?", today=TODAY).relative
     assert parse_time_intent("Tonight's ferry news", today=TODAY).relative
+
+
+def test_both_years_of_a_range_are_named() -> None:
+    intent = parse_time_intent(
+        "When did the hotel reopen after its 2007-2010 restoration?", today=TODAY
+    )
+    assert intent.years == (2007, 2010)
+    assert not intent.restrict
