@@ -40,7 +40,7 @@ test: setup ## [~30 min on 2 cores] the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: setup ## [~3 min] the PostgreSQL backend's tests and both-backend tests only
-	$(BIN)/pytest tests/postgres tests/retrieval/test_follow.py $(PYTEST_ARGS)
+	$(BIN)/pytest tests/postgres tests/retrieval/web/test_follower.py $(PYTEST_ARGS)
 
 lint: setup ## [~1 min] ruff and mypy --strict
 	$(BIN)/ruff check .
@@ -74,9 +74,6 @@ DOCKER_BUILD_ARGS ?= --format docker --build-arg BASE_IMAGE=localhost/python:3.1
 else
 DOCKER_BUILD_ARGS ?= --build-arg TORCH_INDEX_URL=$(TORCH_INDEX_URL)
 endif
-
-docker-test-postgres: setup ## [~3 min] the PostgreSQL backend's tests and both-backend tests only
-	$(BIN)/pytest tests/postgres tests/retrieval/test_follow.py $(PYTEST_ARGS)
 
 lint: setup ## [seconds] lint the Dockerfile with hadolint
 	$(BIN)/hadolint Dockerfile

@@ -290,18 +290,32 @@ def summarize(rows: Sequence[Judged]) -> dict[str, Any]:
 
 
 def _failure(row: Judged) -> dict[str, Any]:
-    turn = row.item.turns[row.turn - 1]
+    """One miss as the result file keeps it: which item, and what went wrong.
+
+    No article text: the key sentence quotes the page, and the evaluation pages are not
+    published (``--failures`` prints it on the console).
+    """
     return {
         "id": row.item.id,
         "turn": row.turn,
         "group": row.item.group,
         "split": row.item.split,
+        "answered": row.answered,
+        "cited": row.cited,
+        "right_article": row.top1,
+        "phrase_in_excerpt": row.phrase1,
+        "phrase_in_key_sentence": row.key1,
+    }
+
+
+def _printed_failure(row: Judged) -> dict[str, Any]:
+    turn = row.item.turns[row.turn - 1]
+    return {
+        **_failure(row),
         "question": turn.question,
         "understood_as": row.understood_as,
         "expected": sorted(turn.sources) if turn.sources else None,
         "phrase": turn.phrase,
-        "answered": row.answered,
-        "cited": row.cited,
         "key_sentence": row.key_sentence,
     }
 
@@ -318,8 +332,12 @@ def evaluate(
     *,
     split: str = "all",
     corpora: Sequence[str] | None = None,
+    misses: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """Run the named sets; figures per set, per split and (for ``answer``) per group."""
+    """Run the named sets; figures per set, per split and (for ``answer``) per group.
+
+    ``misses``, when given, receives every miss with its question, phrase and key sentence.
+    """
     items = {
         name: [i for i in load_items(name) if corpora is None or i.corpus in corpora]
         for name in sets
@@ -345,10 +363,12 @@ def evaluate(
             }
         result["failures"] = [_failure(r) for r in rows if _is_miss(r)]
         payload[name] = result
+        if misses is not None:
+            misses[name] = [_printed_failure(r) for r in rows if _is_miss(r)]
     return payload
 
 
-def _print(payload: dict[str, Any], *, failures: bool) -> None:
+def _print(payload: dict[str, Any], misses: dict[str, list[dict[str, Any]]]) -> None:
     columns = (
         ("top1_article", "art@1"),
         ("top3_article", "art@3"),
@@ -378,10 +398,9 @@ def _print(payload: dict[str, Any], *, failures: bool) -> None:
                     else str(value)
                 )
             print(f"{(name + '/' + part):28}" + "".join(f"{c:>9}" for c in cells))
-    if failures:
-        for name, result in payload.items():
-            for miss in result["failures"]:
-                print(json.dumps({"set": name, **miss}, ensure_ascii=False))
+    for name, printed in misses.items():
+        for miss in printed:
+            print(json.dumps({"set": name, **miss}, ensure_ascii=False))
 
 
 def main(argv: Sequence[str] | None = None) -> Path:
@@ -398,8 +417,15 @@ def main(argv: Sequence[str] | None = None) -> Path:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     corpora = args.corpora.split(",") if args.corpora else None
-    payload = evaluate(args.sets.split(","), load_embedder(), split=args.split, corpora=corpora)
-    _print(payload, failures=args.failures)
+    misses: dict[str, list[dict[str, Any]]] = {}
+    payload = evaluate(
+        args.sets.split(","),
+        load_embedder(),
+        split=args.split,
+        corpora=corpora,
+        misses=misses if args.failures else None,
+    )
+    _print(payload, misses)
     path = write_result(
         args.name, payload, quick=False, started=started, directory=args.results_dir
     )

@@ -39,7 +39,7 @@ from retrieval.chunking import embedding_text, split_article
 from retrieval.embedding.protocol import Vectors
 from retrieval.embedding.torch_backend import SentenceTransformerEmbedder, load_torch_embedder
 from retrieval.index.loader import load_index
-from retrieval.ingest.fetch_models import FetchPolicy
+from retrieval.web.fetch_models import FetchPolicy
 from tests.support.news_site import NewsSite, Story
 
 _WORDS = (

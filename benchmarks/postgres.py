@@ -108,7 +108,7 @@ def scifact(embedder: Embedder, new_url: Callable[[], str], *, docs: int) -> dic
                 for query, vector in queries.items():
                     reading = PostgresReading(conn, ann_threshold=threshold)
                     text = data.queries[query]
-                    view = reading.candidates(vector, text, sources=None)
+                    view = reading.candidates(vector, [text], sources=None)
                     hits = hybrid_search(view, vector, text, k=DEPTH)
                     runs[name][query] = [h.source for h in hits]
                     conn.rollback()

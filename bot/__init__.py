@@ -1,4 +1,7 @@
-"""The Telegram front end of newsbot; it uses the retrieval package's public API only."""
+"""newsbot's front ends (terminal, Telegram, Discord) and the server that runs them.
+
+They use the retrieval package's public API only.
+"""
 
 from __future__ import annotations
 

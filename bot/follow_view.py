@@ -15,6 +15,7 @@ from retrieval import FeedRecord, FeedResult, PageResult
 __all__ = [
     "describe_every",
     "describe_feed",
+    "describe_following",
     "describe_refresh",
     "describe_time",
     "feed_line",
@@ -30,6 +31,11 @@ def describe_every(every: timedelta) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+def describe_following(feeds: int) -> str:
+    """How many feeds the bot follows, as /about says it: ``Following 2 news feeds.``"""
+    return f"Following {feeds} news feed{'s' if feeds != 1 else ''}."
 
 
 def describe_time(when: datetime | None, *, empty: str = "never") -> str:

@@ -21,18 +21,7 @@ from retrieval.errors import (
     RetrievalError,
     UnusableArticleError,
 )
-from retrieval.follow import (
-    DEFAULT_EVERY,
-    AddReport,
-    FeedResult,
-    Follower,
-    PageResult,
-    RefreshReport,
-    check_web_url,
-)
 from retrieval.index.backup import Backup
-from retrieval.ingest.feed_store import FEEDS_FILE, FeedRecord
-from retrieval.ingest.schedule import parse_duration
 from retrieval.query.followup import Turn, continue_conversation
 from retrieval.query.question import MAX_QUESTION_CHARS, Question, clean_question
 from retrieval.records import (
@@ -49,6 +38,17 @@ from retrieval.records import (
     SkippedFile,
     SourceRef,
 )
+from retrieval.web.feed_store import FEEDS_FILE, FeedRecord
+from retrieval.web.follower import (
+    DEFAULT_EVERY,
+    AddReport,
+    FeedResult,
+    Follower,
+    PageResult,
+    RefreshReport,
+    check_web_url,
+)
+from retrieval.web.schedule import parse_duration
 
 __all__ = [
     "DEFAULT_EVERY",

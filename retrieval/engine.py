@@ -27,16 +27,14 @@ from retrieval.index.layout import current_generation
 from retrieval.index.loader import LoadedIndex, load_index
 from retrieval.index.manifest import read_manifest
 from retrieval.index.verify import verify_files, verify_live
-from retrieval.ingest.feed_records import FeedStorage
-from retrieval.ingest.feed_store import FeedStore
 from retrieval.maintenance import Maintenance
 from retrieval.query.answer import compose_answer
 from retrieval.query.followup import Turn, own_words, rewrite_followup
-from retrieval.query.language import foreign_language
-from retrieval.query.names import expand_names
+from retrieval.query.language import foreign_language, load_detector
+from retrieval.query.names import name_variants
 from retrieval.query.question import clean_question
 from retrieval.query.search import hybrid_search
-from retrieval.query.spelling import correct_spelling
+from retrieval.query.spelling import correct_spelling, wordlist
 from retrieval.query.time_intent import parse_time_intent
 from retrieval.records import (
     Answer,
@@ -45,6 +43,8 @@ from retrieval.records import (
     Refusal,
 )
 from retrieval.sources import list_articles
+from retrieval.web.feed_records import FeedStorage
+from retrieval.web.feed_store import FeedStore
 
 logger = logging.getLogger(__name__)
 
@@ -195,8 +195,11 @@ class Engine(Maintenance):
             return True
 
     def warm_up(self) -> None:
-        """Load the model and run one query, so the first real question is fast."""
+        """Load the models and run one query, so the first real question is fast."""
         self.embedder.embed_queries(["warm up"])
+        load_detector()
+        if self._snapshot is not None:
+            wordlist(self._snapshot.vocabulary)
 
     def verify(self, *, checksums: bool = False) -> None:
         """Check the loaded generation's files, and what a restart would load, against disk.
@@ -235,20 +238,20 @@ class Engine(Maintenance):
         with self._reading() as reading:
             understood = rewrite_followup(text, previous) if previous else None
             asked = understood or text
-            corrected = correct_spelling(asked, reading.vocabulary)
+            corrected = correct_spelling(asked, reading.vocabulary, similarity=self._similarity)
             query = corrected or asked
             vector = self.embedder.embed_queries([query])[0]
-            lexical_text = expand_names(query, reading.aliases)
+            variants = name_variants(query, reading.aliases)
             intent = parse_time_intent(query, today=date.today())
             # "yesterday", "this week": only articles published then
             sources = reading.published_in(intent) if intent.relative else None
-            view = reading.candidates(vector, lexical_text or query, sources=sources)
+            view = reading.candidates(vector, variants, sources=sources)
             hits = hybrid_search(
                 view,
                 vector,
                 query,
                 k=max(50, top_k * 10),
-                lexical_text=lexical_text,
+                lexical_text=variants,
                 sources=sources,
             )
             answer = compose_answer(
@@ -258,7 +261,6 @@ class Engine(Maintenance):
                 intent=intent,
                 top_k=top_k,
                 question_vector=vector,
-                lexical_text=lexical_text,
                 key_text=own_words(query) if understood else None,
             )
         language = foreign_language(text)
@@ -272,6 +274,11 @@ class Engine(Maintenance):
             corrected=corrected,
             language=language,
         )
+
+    def _similarity(self, first: str, second: str) -> float:
+        """How alike two words are in meaning: the cosine of their embeddings."""
+        vectors = self.embedder.embed_queries([first, second])
+        return float(vectors[0] @ vectors[1])
 
     @contextmanager
     def _reading(self) -> Iterator[Reading]:

@@ -12,8 +12,8 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.web import WebServer
 from retrieval import Embedder, Engine
-from retrieval.ingest.feed_store import FeedStore
-from tests.retrieval.ingest.fixtures import site
+from retrieval.web.feed_store import FeedStore
+from tests.support.news_fixtures import site
 from tests.support.news_site import NewsSite
 from tests.support.paths import SEEDS
 from tests.telegram.fixtures import free_port

@@ -1,4 +1,4 @@
-"""The slash commands /ask question:, /sources, /about and /help, and their error handler."""
+"""The slash commands /ask question:, /new, /sources, /about and /help, and their error handler."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from bot.discord.render import (
 from bot.discord.replies import newsbot_of, respond
 from bot.view import View, page_count
 
-__all__ = ["COMMANDS", "EXAMPLE", "draw_outcome", "on_command_error"]
+__all__ = ["COMMANDS", "EXAMPLE", "chat_type", "draw_outcome", "on_command_error"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -37,6 +37,15 @@ UNAVAILABLE = (
 )
 _ASK_HINT = f"Please ask a question in words, for example: `/ask question: {EXAMPLE}`"
 _FAILED = "Sorry, something went wrong while answering. Please try again."
+_STARTED_OVER = (
+    "OK, starting afresh: your next question stands on its own. (A reply to one of my"
+    " earlier answers still follows up on it.)"
+)
+
+
+def chat_type(guild_id: int | None) -> str:
+    """Where a question was asked, for the per-question log line: "guild" or "dm"."""
+    return "dm" if guild_id is None else "guild"
 
 
 def draw_outcome(outcome: Outcome, *, hint: str) -> tuple[Drawn, discord.ui.View | None]:
@@ -70,14 +79,28 @@ async def ask(interaction: discord.Interaction[Any], question: str) -> None:
         await interaction.response.defer(thinking=True)
         deferred = True
 
-    asked = Asked(question, user_id=interaction.user.id, chat_id=interaction.channel_id or 0)
-    outcome = await asking.ask(
-        newsbot.services, asked, on_slow=defer, slow_after=newsbot.defer_after
+    channel_id = interaction.channel_id or 0
+    asked = Asked(
+        question,
+        user_id=interaction.user.id,
+        chat_id=channel_id,
+        chat_type=chat_type(interaction.guild_id),
     )
+    services = newsbot.services
+    outcome = await asking.ask(services, asked, on_slow=defer, slow_after=newsbot.defer_after)
     drawn, buttons = draw_outcome(outcome, hint=_ASK_HINT)
     # Notes for the asker alone (slow down, ask in words) are ephemeral when still possible.
     private = outcome.result in (Result.THROTTLED, Result.EMPTY)
-    await respond(interaction, drawn, buttons, deferred=deferred, ephemeral=private)
+    sent = await respond(interaction, drawn, buttons, deferred=deferred, ephemeral=private)
+    asking.answer_sent(services, outcome, channel_id, [sent])
+
+
+@app_commands.command(name="new", description="Start afresh: forget your previous questions")
+async def new_conversation(interaction: discord.Interaction[Any]) -> None:
+    """/new: forget the user's previous questions here; their next one stands alone."""
+    services = newsbot_of(interaction).services
+    asking.start_over(services, interaction.channel_id or 0, interaction.user.id)
+    await respond(interaction, draw_notice(_STARTED_OVER), ephemeral=True)
 
 
 @app_commands.command(name="sources", description="List the articles I have read")
@@ -91,13 +114,17 @@ async def sources(interaction: discord.Interaction[Any]) -> None:
 
 @app_commands.command(name="about", description="What I am, how many articles I know, how fresh")
 async def about(interaction: discord.Interaction[Any]) -> None:
-    """/about: corpus size, the newest article and the outlets."""
-    engine = newsbot_of(interaction).services.engine
+    """/about: corpus size, the newest article, the outlets and how many feeds it follows."""
+    services = newsbot_of(interaction).services
+    engine = services.engine
     stats, articles = await asyncio.gather(
         asyncio.to_thread(engine.stats), asyncio.to_thread(engine.articles)
     )
+    feeds = None
+    if services.follower is not None:
+        feeds = len(await asyncio.to_thread(services.follower.feeds))
     name = interaction.client.user.name if interaction.client.user else "newsbot"
-    await respond(interaction, draw_about(stats, articles, bot_name=name))
+    await respond(interaction, draw_about(stats, articles, bot_name=name, feeds=feeds))
 
 
 @app_commands.command(name="help", description="How to ask: slash command, mention, reply or DM")
@@ -108,7 +135,13 @@ async def help_command(interaction: discord.Interaction[Any]) -> None:
     await respond(interaction, draw_help(bot_mention=mention))
 
 
-COMMANDS: tuple[app_commands.Command[Any, Any, None], ...] = (ask, sources, about, help_command)
+COMMANDS: tuple[app_commands.Command[Any, Any, None], ...] = (
+    ask,
+    new_conversation,
+    sources,
+    about,
+    help_command,
+)
 """Registered on start (globally, or in the configured guilds)."""
 
 

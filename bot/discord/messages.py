@@ -15,7 +15,7 @@ import discord
 from bot import asking
 from bot.asking import Asked, Result
 from bot.discord.buttons import AnswerButton
-from bot.discord.commands import EXAMPLE, draw_outcome
+from bot.discord.commands import EXAMPLE, chat_type, draw_outcome
 from bot.discord.render import draw_notice
 from bot.discord.replies import Newsbot, send_in_channel, show_typing
 
@@ -94,15 +94,19 @@ async def on_message(newsbot: Newsbot, me: discord.ClientUser, message: discord.
         chat_id=message.channel.id,
         reply_to=replied.id if replied is not None else None,
         answer_key=answer_key(replied),
+        chat_type=chat_type(message.guild.id if message.guild is not None else None),
     )
 
     async def typing() -> None:
         await show_typing(message.channel)
 
-    outcome = await asking.ask(newsbot.services, asked, on_slow=typing)
+    services = newsbot.services
+    outcome = await asking.ask(services, asked, on_slow=typing)
     if outcome.result is Result.THROTTLED and not outcome.warn:
         return  # told once per burst
     drawn, buttons = draw_outcome(outcome, hint=hint)
     if outcome.result is Result.EMPTY and not message.content.strip():
         drawn = draw_notice("I can only read questions written as text. " + _DM_HINT)
-    await send_in_channel(message, drawn, buttons)
+    sent = await send_in_channel(message, drawn, buttons)
+    if sent is not None:
+        asking.answer_sent(services, outcome, message.channel.id, [sent.id])

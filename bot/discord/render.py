@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 
 import discord
 
+from bot.conversation import CONVERSATION_TTL_S
 from bot.discord import text as t
+from bot.follow_view import describe_following
 from bot.view import (
     NOT_FOUND,
     PAGE_SIZE,
@@ -265,8 +267,15 @@ def draw_articles(articles: Sequence[ArticleInfo], *, page: int, page_size: int)
     return Drawn(embeds=(embed,))
 
 
-def draw_about(stats: IndexStats, articles: Sequence[ArticleInfo], *, bot_name: str) -> Drawn:
-    """/about: what the bot does, corpus size, the newest article, and the outlets it reads."""
+def draw_about(
+    stats: IndexStats,
+    articles: Sequence[ArticleInfo],
+    *,
+    bot_name: str,
+    feeds: int | None = None,
+) -> Drawn:
+    """/about: what the bot does, corpus size, the newest article, the outlets it reads, and
+    how many news feeds it follows (``feeds``; None: not shown, no follower runs)."""
     embed = discord.Embed(
         title=t.fit(f"About {bot_name}", t.MAX_TITLE),
         description=(
@@ -291,6 +300,8 @@ def draw_about(stats: IndexStats, articles: Sequence[ArticleInfo], *, bot_name: 
         if len(outlets) > 20:
             listed += f" and {len(outlets) - 20} more"
         embed.add_field(name="Outlets", value=listed[: t.MAX_FIELD_VALUE], inline=False)
+    if feeds is not None:
+        embed.add_field(name="News feeds", value=describe_following(feeds), inline=False)
     embed.set_footer(text="/sources lists the articles; /help shows how to ask.")
     return Drawn(embeds=(embed,))
 
@@ -303,6 +314,9 @@ def draw_help(*, bot_mention: str) -> Drawn:
         f"• In a channel, mention me ({bot_mention} your question) or reply to one of my"
         " answers\n"
         "• In a DM, just send the question\n\n"
+        f"**Follow-ups**: within {CONVERSATION_TTL_S / 60:.0f} minutes, ask on (*and in 2023?*,"
+        " *what did he say about Israel?*) or reply to one of my answers; I show how I"
+        " understood the question. `/new` starts afresh.\n\n"
         "Under an answer: **More sources** pages through further citations, **Shorter**"
         " shows only the key sentences, **Sources** lists the cited articles, and the link"
         " buttons open the articles.\n\n"

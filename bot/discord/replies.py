@@ -97,16 +97,23 @@ async def respond(
     *,
     deferred: bool = False,
     ephemeral: bool = False,
-) -> None:
-    """Answer a slash command: the response itself, or the deferred "thinking…" message."""
+) -> int:
+    """Answer a slash command: the response itself, or the deferred "thinking…" message.
+
+    Returns:
+        The id of the message that shows the answer (a reply to it continues the answer's
+        conversation).
+    """
     if deferred:
-        await interaction.edit_original_response(**_fields(drawn, view))
-    elif view is None:
-        fields = _fields(drawn, None)
+        return (await interaction.edit_original_response(**_fields(drawn, view))).id
+    fields = _fields(drawn, view)
+    if view is None:
         del fields["view"]
-        await interaction.response.send_message(**fields, ephemeral=ephemeral)
-    else:
-        await interaction.response.send_message(**_fields(drawn, view), ephemeral=ephemeral)
+    sent = await interaction.response.send_message(**fields, ephemeral=ephemeral)
+    if sent.message_id is not None:
+        return sent.message_id
+    # Discord returns the message with the callback; should it not, ask for it.
+    return (await interaction.original_response()).id
 
 
 async def edit_interaction(
@@ -126,8 +133,12 @@ async def edit_interaction(
 
 async def send_in_channel(
     message: discord.Message, drawn: Drawn, view: discord.ui.View | None = None
-) -> None:
-    """Answer ``message`` in its channel; in a server, as a reply to it (no ping)."""
+) -> discord.Message | None:
+    """Answer ``message`` in its channel; in a server, as a reply to it (no ping).
+
+    Returns:
+        The message sent, or None when Discord refused it (the failure is logged).
+    """
     fields = _fields(drawn, view)
     if view is None:
         del fields["view"]
@@ -135,11 +146,12 @@ async def send_in_channel(
         fields["reference"] = message.to_reference(fail_if_not_exists=False)
         fields["mention_author"] = False
     try:
-        await message.channel.send(**fields)
+        return await message.channel.send(**fields)
     except discord.HTTPException as exc:
         _LOGGER.error(
             "could not tell the user in channel %s the answer: %s", message.channel.id, exc
         )
+        return None
 
 
 async def show_typing(channel: discord.abc.Messageable) -> None:

@@ -35,7 +35,7 @@ class EmbeddedReading:
         return {s for s, a in self.snapshot.articles.items() if intent.admits(a.published)}
 
     def candidates(
-        self, vector: Vectors, lexical_text: str, *, sources: Set[str] | None
+        self, vector: Vectors, wordings: Sequence[str], *, sources: Set[str] | None
     ) -> IndexView:
         """The whole snapshot: FAISS and bm25s find the candidates themselves."""
         return self.snapshot

@@ -37,13 +37,13 @@ class Reading(Protocol):
         ...
 
     def candidates(
-        self, vector: Vectors, lexical_text: str, *, sources: Set[str] | None
+        self, vector: Vectors, wordings: Sequence[str], *, sources: Set[str] | None
     ) -> IndexView:
         """A view holding the dense and BM25 candidates of a question (see ``hybrid_search``).
 
         Args:
             vector: The question's embedding.
-            lexical_text: What BM25 searches for.
+            wordings: What BM25 searches for: the question, then other forms of its names.
             sources: When given, only these articles' chunks may be lexical candidates.
         """
         ...

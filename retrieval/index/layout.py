@@ -20,7 +20,8 @@ from pathlib import Path
 
 from retrieval.errors import IndexCorruptError, IndexNotFoundError
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+"""3: hyphenated words also indexed solid; vocabulary counts capitalised uses; more aliases."""
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
 MANIFEST = "manifest.json"

@@ -1,1 +1,1 @@
-"""Ingest: article files (and later web pages and feeds) -> cleaned Article records."""
+"""Ingest: article files and fetched pages -> cleaned Article records."""

@@ -12,10 +12,10 @@ from dataclasses import replace
 from retrieval.embedding.protocol import Vectors
 from retrieval.index.view import IndexView
 from retrieval.query.answer_type import asks
+from retrieval.query.coverage import is_keyword_query
 from retrieval.query.excerpt import EXCERPT_CHARS, build_excerpt
 from retrieval.query.gate import (
     gather_evidence,
-    is_keyword_query,
     supporting,
     unknown_names,
     unknown_year,
@@ -73,7 +73,7 @@ def compose_answer(
     evidence = gather_evidence(index, hits, terms, lexical_text=lexical_text, years=intent.years)
     supported = supporting(
         evidence,
-        keyword_query=is_keyword_query(index, question),
+        keyword_query=is_keyword_query(question),
         missing_names=bool(unknown_names(index, question)),
     )
     if not supported:

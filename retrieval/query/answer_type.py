@@ -137,6 +137,85 @@ def carries(sentence: str, kind: Asks) -> bool:
     return False
 
 
+class Detail(StrEnum):
+    """A narrower kind of number: what a "how old", "how much" or "how long" question wants."""
+
+    AGE = "age"
+    MONEY = "money"
+    SHARE = "share"
+    DURATION = "duration"
+
+
+_DETAIL_QUESTIONS: tuple[tuple[Detail, re.Pattern[str]], ...] = (
+    (Detail.AGE, re.compile(r"\b(how old|what age|at what age)\b", re.IGNORECASE)),
+    (
+        Detail.SHARE,
+        re.compile(
+            r"\b(what (percentage|share|proportion|percent)|by how much|how much (of|more|"
+            r"less|higher|lower))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Detail.MONEY,
+        re.compile(
+            r"\b(how much (did|does|do|will|would|was|is|are|were|has|have|money)|what (price|"
+            r"cost|sum|amount|fee|salary)|at what (price|cost))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (Detail.DURATION, re.compile(r"\bhow long\b", re.IGNORECASE)),
+)
+_AMOUNT = r"(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)"
+_DETAILS: dict[Detail, re.Pattern[str]] = {
+    Detail.AGE: re.compile(
+        r"(\b\d+-year-old\b|\baged \d+|\b\d+ years? old\b|\bage of \d+|\b\d+(st|nd|rd|th) "
+        r"birthday\b|\b(teen|twent|thirt|fort|fift|sixt|sevent|eight|ninet)\w*-year-old\b)",
+        re.IGNORECASE,
+    ),
+    Detail.MONEY: re.compile(
+        r"([$£€¥]\s*\d|\d\s*(bn|m|k)\b|\b\d[\d,.]*\s*(million|billion|trillion|dollars|"
+        r"pounds|euros|pence|cents|rupees|yen|roubles|rubles)\b)",
+        re.IGNORECASE,
+    ),
+    Detail.SHARE: re.compile(
+        r"(\d\s*(%|per ?cent\b)|\bpercentage points?\b|\b(half|third|quarter|fifth)\b)",
+        re.IGNORECASE,
+    ),
+    Detail.DURATION: re.compile(
+        rf"\b{_AMOUNT}[- ](seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|"
+        r"seasons?|terms?)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def asked_detail(question: str) -> Detail | None:
+    """The narrower kind of number ``question`` asks for, if it says."""
+    for detail, pattern in _DETAIL_QUESTIONS:
+        if pattern.search(question):
+            return detail
+    return None
+
+
+def carries_detail(sentence: str, detail: Detail) -> bool:
+    """Whether ``sentence`` holds the narrower kind of number ``detail`` names."""
+    return bool(_DETAILS[detail].search(sentence))
+
+
+_OVERVIEW = re.compile(
+    r"\b(what happened|what('s| is| was| has been) (the )?(latest|new|news|going on)|"
+    r"any (recent |new |latest )?(news|coverage|reports?|updates?)|latest|most recent|"
+    r"news (about|on|from|of)|tell me about|what do (we|you) know about)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_overview(question: str) -> bool:
+    """Whether ``question`` asks what happened in general, which an article's opening answers."""
+    return bool(_OVERVIEW.search(question))
+
+
 def carries_new(sentence: str, question: str, kind: Asks) -> bool:
     """Whether ``sentence`` carries the answer kind beyond what ``question`` already says.
 

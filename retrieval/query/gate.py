@@ -19,9 +19,9 @@ import numpy as np
 
 from retrieval.embedding.wordpiece import model_words
 from retrieval.index.view import IndexView
+from retrieval.query.coverage import term_coverage
 from retrieval.query.key_sentence import QuestionTerms
 from retrieval.query.search import Hit
-from retrieval.text.tokens import token_set, tokenize
 
 GATE_ARTICLES = 5
 """Candidate articles whose evidence the gate weighs."""
@@ -30,14 +30,11 @@ MIN_SENTENCE_DENSE = 0.6
 MIN_DENSE_WITH_TERMS = 0.36
 MIN_COVERAGE = 0.45
 MIN_DENSE_DATED = 0.4
-KEYWORD_TERMS = 3
-"""Queries with at most this many search terms count as keyword queries."""
-MIN_KEYWORD_COVERAGE = 1.0
+MIN_KEYWORD_COVERAGE = 0.999
 
 MIN_DENSE_WITHOUT_NAMES = 0.55
 """A question naming something no article mentions needs this cosine to be answered."""
 
-_YEAR_TOKEN = re.compile(r"(19|20)\d\d")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
 _CALENDAR = frozenset(
@@ -63,21 +60,6 @@ class Evidence:
     sentence_dense: float
     coverage: float
     dated: bool = False
-
-
-def query_coverage(index: IndexView, question: str, text: str) -> float:
-    """Share of the question's IDF weight whose terms occur in ``text`` (0-1).
-
-    Terms the corpus has never seen count with the highest weight: a question about "Brazil" is
-    not covered by articles that never mention it. Years are left out (see :func:`unknown_year`).
-    """
-    terms = {t for t in tokenize(question) if not _YEAR_TOKEN.fullmatch(t)}
-    if not terms:
-        return 0.0
-    present = token_set(text)
-    weights = {t: index.lexical.idf(t) for t in terms}
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
 
 def gather_evidence(
@@ -111,7 +93,7 @@ def gather_evidence(
                 passage_dense=max(h.dense for h in found),
                 sentence_dense=sentence_dense,
                 coverage=max(
-                    query_coverage(index, question, index.chunk_text(h.row)) for h in found
+                    term_coverage(index, question, index.chunk_text(h.row)) for h in found
                 ),
                 dated=_published_in(index, source, years),
             )
@@ -160,14 +142,6 @@ def is_supported(evidence: Evidence, *, keyword_query: bool, missing_names: bool
 def _published_in(index: IndexView, source: str, years: Sequence[int]) -> bool:
     published = index.articles[source].published
     return published is not None and published.year in years
-
-
-def is_keyword_query(index: IndexView, question: str) -> bool:
-    """A short query of words the corpus knows ("Lukashenko ring", "Hermitage")."""
-    tokens = [t for t in tokenize(question) if not _YEAR_TOKEN.fullmatch(t)]
-    return 0 < len(tokens) <= KEYWORD_TERMS and len(index.lexical.known_tokens(tokens)) == len(
-        tokens
-    )
 
 
 def supporting(

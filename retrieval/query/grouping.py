@@ -30,19 +30,44 @@ class Draft:
 
 
 def add_draft(draft: Draft, drafts: list[Draft]) -> None:
-    """Add ``draft`` to ``drafts``, or merge it into the citation that carries the same passage.
+    """Add ``draft`` to ``drafts``, or merge it into the citation that already shows its answer.
 
-    The merged citation leads with the article a reader can open and date.
+    A draft whose key sentence another citation's passage already holds adds nothing to read:
+    it becomes "also reported by". The merged citation leads with the article a reader can
+    open and date, when that article's passage also holds the other's key sentence (so the
+    answer shown stays the same).
     """
     original = _duplicate_of(draft, drafts)
     if original is None:
         drafts.append(draft)
-    elif _citability(draft.article) > _citability(original.article):
+    elif _citability(draft.article) > _citability(original.article) and _contained(
+        original.key_shingles, draft.passage_shingles
+    ):
         draft.also = [_ref(original.article), *original.also]
         draft.hit = original.hit
         drafts[drafts.index(original)] = draft
     else:
         original.also.append(_ref(draft.article))
+        if draft.key_score > original.key_score:
+            _highlight_in(original, draft)
+
+
+def _highlight_in(original: Draft, better: Draft) -> None:
+    """Bold ``better``'s key sentence in ``original``'s excerpt, when it is there word for word."""
+    sentence = _plain_quotes(better.excerpt[better.highlight[0] : better.highlight[1]].strip())
+    at = _plain_quotes(original.excerpt).find(sentence) if sentence else -1
+    if at >= 0:
+        original.highlight = (at, at + len(sentence))
+        original.key_score = better.key_score
+        original.key_shingles = better.key_shingles
+
+
+_CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _plain_quotes(text: str) -> str:
+    """Curly quotes made straight, one character for one (offsets stay the same)."""
+    return text.translate(_CURLY)
 
 
 def shingles(text: str, size: int = 3) -> frozenset[str]:
@@ -53,13 +78,11 @@ def shingles(text: str, size: int = 3) -> frozenset[str]:
 
 
 def _duplicate_of(draft: Draft, accepted: Sequence[Draft]) -> Draft | None:
-    """An accepted citation from another article that carries the same key passage."""
+    """An accepted citation from another article whose passage holds the draft's key sentence."""
     for other in accepted:
         if other.article.source == draft.article.source:
             continue
-        if _contained(draft.key_shingles, other.passage_shingles) or _contained(
-            other.key_shingles, draft.passage_shingles
-        ):
+        if _contained(draft.key_shingles, other.passage_shingles):
             return other
     return None
 

@@ -3,10 +3,12 @@
 Every quotable sentence of a cited article competes, not only those of its best passage. Each
 is scored by a few features: its meaning against the question (sentence vectors stored at
 ingest, so nothing is embedded at answer time), the question's rare terms it and its
-neighbours share, the fused score of the passage it sits in, whether it carries what the
-question asks for (a number for "how many", a date for "when") beyond the question's own
-words, how much it adds to them, and whether it opens the article. The weights are fitted on
-the development questions (``python -m benchmarks.fit_key_sentences``).
+neighbours share, and its focus (the question's lower-case words: "arrested" in "Why was
+Tsutsumi arrested?"), the fused score of the passage it sits in, whether it carries what the
+question asks for beyond the question's own words (a number for "how many", an age for "how
+old", a date for "when", a quote for "what did she say"), how much it adds to them, whether it
+is itself a question, and whether it opens the article (which answers "what happened"). The
+weights are fitted on the development questions (``python -m benchmarks.fit_key_sentences``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ import numpy.typing as npt
 
 from retrieval.embedding.protocol import Vectors
 from retrieval.index.view import IndexView
-from retrieval.query.answer_type import Asks, carries_new
+from retrieval.query.answer_type import (
+    Asks,
+    Detail,
+    asked_detail,
+    asks_overview,
+    carries_detail,
+    carries_new,
+)
 from retrieval.text.sentences import split_sentences
 from retrieval.text.tokens import token_set, tokenize
 
@@ -40,30 +49,50 @@ FEATURES = (
     "passage",
     "top_passage",
     *_ASKED.values(),
+    "asked_detail",
+    "focus",
+    "is_question",
+    "quotes_speaker",
     "novelty",
     "continues",
     "lede",
+    "overview_lede",
 )
 WEIGHTS: Mapping[str, float] = {
-    "dense": 3.922,
-    "dense_window": 2.398,
-    "lexical": 1.931,
-    "lexical_window": 1.479,
-    "lexical_before": 0.793,
-    "passage": 2.439,
-    "top_passage": 0.768,
-    "asked_number": 3.508,
-    "asked_time": 2.572,
-    "asked_person": 2.461,
-    "asked_place": 1.685,
-    "asked_reason": 1.289,
-    "novelty": -1.38,
-    "continues": 0.409,
-    "lede": 0.052,
+    "dense": 2.929,
+    "dense_window": 2.853,
+    "lexical": 1.196,
+    "lexical_window": 0.931,
+    "lexical_before": 0.928,
+    "passage": 0.916,
+    "top_passage": 1.025,
+    "asked_number": 2.455,
+    "asked_time": 2.545,
+    "asked_person": 2.005,
+    "asked_place": 1.369,
+    "asked_reason": 1.527,
+    "asked_detail": 2.652,
+    "focus": 2.084,
+    "is_question": -1.455,
+    "quotes_speaker": 1.722,
+    "novelty": -0.892,
+    "continues": 0.205,
+    "lede": 0.014,
+    "overview_lede": 1.94,
 }
 """Fitted by ``benchmarks/fit_key_sentences.py`` on the development questions."""
 
 LEDE_SENTENCES = 2
+_ENDS_QUESTION = re.compile(r"\?[\"”’')\]]*\s*$")
+_QUOTE = re.compile(r"[\"“”]")
+_ASKS_WORDS = re.compile(
+    r"\b(say|says|said|saying|tell|told|think|thinks|thought|position|view|views|react|"
+    r"reacted|respond|responded|response|comment|commented|reply|replied|claim|claimed|"
+    r"describe|described|call|called|warn|warned)\b",
+    re.IGNORECASE,
+)
+_COLUMN = {name: i for i, name in enumerate(FEATURES)}
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _CONTINUES = re.compile(
     r"[\"“']?(it|he|she|they|this|these|that|those|its|his|her|their|the (company|firm|"
     r"group|club|band|star|minister|government|court|police|report|move|deal|plan)|but|"
@@ -95,16 +124,43 @@ class QuestionTerms:
     kind: Asks
     weights: Mapping[str, float]  # question token -> IDF
     total: float
+    focus: Mapping[str, float]  # the tokens of its lower-case words (what it asks about)
+    detail: Detail | None = None
+    overview: bool = False
+    asks_words: bool = False
 
     @classmethod
     def of(cls, index: IndexView, text: str, vector: Vectors, kind: Asks) -> QuestionTerms:
-        """Weigh the question's tokens by their IDF in the index."""
+        """Weigh the question's tokens by their IDF in the index.
+
+        The focus is what the question says about its names: "arrested" in "Why was Yoshiaki
+        Tsutsumi arrested?". Many sentences of an article name its subject; fewer say that.
+        """
         weights = {t: index.lexical.idf(t) for t in set(tokenize(text))}
-        return cls(text, vector, kind, weights, sum(weights.values()) or 1.0)
+        lower = " ".join(w for w in _WORD.findall(text)[1:] if w[0].islower())
+        focus = {t: weights[t] for t in set(tokenize(lower)) if t in weights}
+        return cls(
+            text,
+            vector,
+            kind,
+            weights,
+            sum(weights.values()) or 1.0,
+            focus,
+            asked_detail(text),
+            asks_overview(text),
+            bool(_ASKS_WORDS.search(text)),
+        )
 
     def share(self, tokens: frozenset[str]) -> float:
         """Share of the question's IDF weight found in ``tokens``."""
         return sum(w for t, w in self.weights.items() if t in tokens) / self.total
+
+    def focus_share(self, tokens: frozenset[str]) -> float:
+        """Share of the focus's IDF weight found in ``tokens`` (0 without a focus)."""
+        total = sum(self.focus.values())
+        if not total:
+            return 0.0
+        return sum(w for t, w in self.focus.items() if t in tokens) / total
 
 
 def sentence_features(
@@ -155,22 +211,32 @@ def sentence_features(
             if row == best_row:
                 top[lo:hi] = 1.0
     features = np.zeros((len(spans), len(FEATURES)), dtype=np.float32)
-    asked = FEATURES.index(_ASKED[terms.kind]) if terms.kind in _ASKED else None
+    column = _COLUMN
+    asked = column[_ASKED[terms.kind]] if terms.kind in _ASKED else None
+    lexical = np.array([terms.share(t) for t in tokens], dtype=np.float32)
     for i, text in enumerate(texts):
         window = tokens[i].union(*tokens[max(0, i - 1) : i + 2])
         row = features[i]
-        row[0] = dense[i]
-        row[1] = dense_window[i]
-        row[2] = terms.share(tokens[i])
-        row[3] = terms.share(window)
-        row[4] = terms.share(tokens[i - 1]) if i else 0.0
-        row[5] = passage[i]
-        row[6] = top[i]
+        row[column["dense"]] = dense[i]
+        row[column["dense_window"]] = dense_window[i]
+        row[column["lexical"]] = lexical[i]
+        row[column["lexical_window"]] = terms.share(window)
+        row[column["lexical_before"]] = lexical[i - 1] if i else 0.0
+        row[column["passage"]] = passage[i]
+        row[column["top_passage"]] = top[i]
         if asked is not None:
             row[asked] = float(carries_new(text, terms.text, terms.kind))
-        row[-3] = 1.0 - len(tokens[i] & question_tokens) / len(tokens[i]) if tokens[i] else 0.0
-        row[-2] = float(bool(_CONTINUES.match(text)))
-        row[-1] = float(i < LEDE_SENTENCES)
+        if terms.detail is not None:
+            row[column["asked_detail"]] = float(carries_detail(text, terms.detail))
+        row[column["focus"]] = terms.focus_share(tokens[i])
+        row[column["is_question"]] = float(bool(_ENDS_QUESTION.search(text)))
+        row[column["quotes_speaker"]] = float(terms.asks_words and bool(_QUOTE.search(text)))
+        row[column["novelty"]] = (
+            1.0 - len(tokens[i] & question_tokens) / len(tokens[i]) if tokens[i] else 0.0
+        )
+        row[column["continues"]] = float(bool(_CONTINUES.match(text)))
+        row[column["lede"]] = float(i < LEDE_SENTENCES)
+        row[column["overview_lede"]] = float(terms.overview and i < LEDE_SENTENCES)
     return spans, features, quotable
 
 

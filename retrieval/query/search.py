@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +65,7 @@ def hybrid_search(
     candidates: int = CANDIDATES,
     dense_weight: float = DENSE_WEIGHT,
     sources: Set[str] | None = None,
-    lexical_text: str | None = None,
+    lexical_text: str | Sequence[str] | None = None,
 ) -> list[Hit]:
     """Rank chunks by ``dense_weight * cosine + (1 - dense_weight) * normalised BM25``.
 
@@ -80,8 +80,8 @@ def hybrid_search(
         candidates: How many candidates each side contributes.
         dense_weight: Weight of the dense score in the fusion (0-1).
         sources: When given, only chunks of these articles are returned.
-        lexical_text: What BM25 searches for, when not ``query_text`` (e.g. with the other
-            forms of the names it contains).
+        lexical_text: What BM25 searches for, when not ``query_text``; several wordings
+            (a name's other forms) count for each passage with the one it matches best.
     """
     size = len(index.chunks)
     if size == 0:
@@ -90,7 +90,7 @@ def hybrid_search(
     _, dense_ids = index.vectors.search(query_vector, oversample)
     dense_rows = index.rows_for_ids(dense_ids)
 
-    bm25 = index.lexical.scores(lexical_text or query_text)
+    bm25 = lexical_scores(index, lexical_text or query_text)
     if sources is not None:
         allowed = np.fromiter((s in sources for s in index.chunks.sources), bool, size)
         bm25 = np.where(allowed, bm25, 0.0)
@@ -113,6 +113,23 @@ def hybrid_search(
             fused.rows, fused.score, fused.dense, fused.lexical, strict=True
         )
     ]
+
+
+def lexical_scores(index: IndexView, wordings: str | Sequence[str]) -> Scores:
+    """BM25 scores of every row; with several wordings, each row's best share of a wording's top.
+
+    Each wording is scaled by its own best score first, so a long form of a name (three
+    words) does not outweigh its acronym (one word) by its length alone.
+    """
+    if isinstance(wordings, str) or len(wordings) == 1:
+        return index.lexical.scores(wordings if isinstance(wordings, str) else wordings[0])
+    best = np.zeros(len(index.chunks), np.float32)
+    for wording in wordings:
+        scores = index.lexical.scores(wording)
+        top = float(scores.max()) if len(scores) else 0.0
+        if top > 0:
+            best = np.maximum(best, scores / top)
+    return best
 
 
 def candidate_rows(dense_rows: Rows, bm25: Scores, candidates: int) -> Rows:

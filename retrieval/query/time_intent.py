@@ -40,6 +40,7 @@ _REPORTING = re.compile(
     re.IGNORECASE,
 )
 _ANY_YEAR = re.compile(rf"(?<![\d/.$£€-]){_YEAR}(?![\d/.-]|\s*(?:%|per ?cent|bn|m\b))")
+_YEAR_RANGE = re.compile(rf"(?<![\d/.$£€-]){_YEAR}\s*[-–]\s*{_YEAR}(?![\d/.-])")
 _LAST_HOURS = re.compile(r"\b(?:last|past|previous)\s+(\d{1,4})\s*(?:hours?|hrs?|h)\b", re.I)
 _LAST_DAYS = re.compile(r"\b(?:last|past|previous)\s+(\d{1,3})\s+days?\b", re.IGNORECASE)
 
@@ -123,6 +124,7 @@ def parse_time_intent(question: str, *, today: date) -> TimeIntent:
     """Read the time intent of a question; ``today`` resolves "yesterday", "this year"..."""
     prefer_recent = bool(_RECENT.search(question))
     years = tuple(int(m.group(1)) for m in _ANY_YEAR.finditer(question))
+    years += tuple(int(y) for m in _YEAR_RANGE.finditer(question) for y in m.groups())
     reporting = bool(_REPORTING.search(question))
     relative = _relative_period(question, today)
     if relative is not None:
@@ -151,7 +153,15 @@ def _relative_period(question: str, today: date) -> Period | None:
     if match := _LAST_DAYS.search(question):
         return Period(today - timedelta(days=int(match.group(1))), today)
     for pattern, span in _RELATIVE:
-        if pattern.search(question):
+        if any(not _in_a_name(question, m) for m in pattern.finditer(question)):
             start, end = span(today)
             return Period(start, end)
     return None
+
+
+def _in_a_name(question: str, match: re.Match[str]) -> bool:
+    """Whether a time word is part of a name: "the Tonight Show", "the Today programme".
+
+    Capitalised inside the question (not as its first word), it names a show, not a day.
+    """
+    return match.group(0)[:1].isupper() and bool(question[: match.start()].strip())

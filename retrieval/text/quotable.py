@@ -2,7 +2,8 @@
 
 A caption ends in a credit in brackets ("... (Photo: AP)", "(Pavel Bednyakov, Sputnik,
 Kremlin Pool Photo via AP/PA)") or starts with a label such as "Photo:"; a heading is short
-and has no closing punctuation. Such text may still be shown around an excerpt, never as the
+and has no closing punctuation; a short aside in brackets or a "Via ..." line credits a
+source. Such text may still be shown around an excerpt, never as the
 bold key sentence.
 """
 
@@ -23,6 +24,8 @@ _AGENCY_CREDIT = re.compile(
     r"(?:^|[\s(])(?:getty images|shutterstock|reuters|afp|ap photo|epa|alamy)(?:/[\w .-]+)?\W*$",
     re.IGNORECASE,
 )
+_ASIDE = re.compile(r"^\s*[(\[][^()\[\]]*[)\]][.\s]*$")
+_CREDIT_LINE = re.compile(r"^\s*(?:via|h/t|hat tip|read more|more:|see also)\b", re.IGNORECASE)
 _CLOSING = (".", "!", "?", '"', "'", "\u201d", "\u2019", ")", "\u2026", ":", ";")
 _HEADING_MAX_WORDS = 12
 
@@ -35,5 +38,8 @@ def is_quotable(sentence: str) -> bool:
     if _CREDIT_AT_END.search(text) or _LABEL_AT_START.search(text):
         return False
     if _AGENCY_CREDIT.search(text) and len(text.split()) <= 20:
+        return False
+    short = len(text.split()) <= _HEADING_MAX_WORDS
+    if short and (_ASIDE.match(text) or _CREDIT_LINE.match(text)):
         return False
     return text.endswith(_CLOSING) or len(text.split()) > _HEADING_MAX_WORDS

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import Stemmer
 
 _TOKEN = re.compile(r"\w\w+", re.UNICODE)
+_HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])")
 
 STOPWORDS = frozenset(
     [
@@ -144,6 +146,11 @@ STOPWORDS = frozenset(
         "tell",
         "told",
         "know",
+        "get",
+        "gets",
+        "got",
+        "getting",
+        "gotten",
     ]
 )
 
@@ -154,9 +161,21 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case, split into words of two or more characters, drop stopwords, stem."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
-    return list(_stemmer().stemWords(words)) if words else []
+    """Lower-case, split into words of two or more characters, drop stopwords, stem.
+
+    A hyphenated word also gives its parts joined ("e-mails" -> "mail", "email"), so that it
+    matches the same word written solid.
+    """
+    lower = text.lower()
+    words = [w for w in _TOKEN.findall(lower) if w not in STOPWORDS]
+    if "-" in lower:
+        words += [m.replace("-", "") for m in _HYPHENATED.findall(lower)]
+    return stem_words(words)
+
+
+def stem_words(words: Sequence[str]) -> list[str]:
+    """The Snowball (English) stem of each word, in order."""
+    return list(_stemmer().stemWords(list(words))) if words else []
 
 
 @lru_cache(maxsize=65_536)

@@ -15,7 +15,7 @@ from benchmarks import bot_load, report, scale, scifact
 from benchmarks.data_dir import BBC, SCIFACT
 from benchmarks.fusion import convex_rankings, rrf_rankings
 from benchmarks.metrics import mean_metrics, mrr_at_k, ndcg_at_k, recall_at_k
-from benchmarks.results import without_machine_paths
+from benchmarks.results import RESULTS_DIR, without_machine_paths
 from retrieval import Engine
 from retrieval.query.search import DENSE_WEIGHT, hybrid_search
 from tests.support import paths
@@ -164,17 +164,9 @@ def test_the_feed_benchmarks_skip_without_data_and_report_what_they_measured(
     assert "skipped: no evaluation set" in capsys.readouterr().out
     results = tmp_path / "results"
     results.mkdir()
-    (results / "feeds_speed.json").write_text(
-        json.dumps(
-            {
-                "benchmark": "feeds_speed",
-                "feeds": 50,
-                "items_per_feed": 20,
-                "refresh_vs_plain": 0.95,
-                "no_change": {"seconds": 0.1},
-            }
-        )
-    )
+    measured = json.loads((RESULTS_DIR / "feeds_speed.json").read_text(encoding="utf-8"))
+    measured["refresh_vs_plain"] = 0.95
+    (results / "feeds_speed.json").write_text(json.dumps(measured), encoding="utf-8")
     text = report.main(["--results-dir", str(results), "--output", str(tmp_path / "B.md")])
     rendered = text.read_text(encoding="utf-8")
     assert "## Feed refresh: 50 feeds × 20 stories" in rendered

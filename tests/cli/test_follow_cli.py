@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.retrieval.ingest.fixtures import site
+from tests.support.news_fixtures import site
 from tests.support.news_site import NewsSite
 
 __all__ = ["site"]  # fixture, imported by name
@@ -150,6 +150,6 @@ async def test_refresh_with_a_broken_index_exits_2_and_marks_nothing_seen(
     (index / "CURRENT").write_text("not-a-generation\n")
     broken = await newsbot("refresh", index=index)
     assert broken.code == 2, broken.out
-    assert "newsbot ingest --rebuild" in broken.err and "Traceback" not in broken.err
+    assert "newsbot repair" in broken.err and "Traceback" not in broken.err
     listed = await newsbot("feeds", "list", index=index)
     assert "| last check never | next check now (due) | 0 items seen |" in listed.out

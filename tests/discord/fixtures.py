@@ -140,9 +140,10 @@ async def serving_discord(
     *,
     defer_after: float = 1.0,
     guild_ids: frozenset[int] = frozenset(),
+    poll_feeds: bool = True,
 ) -> AsyncIterator[DiscordFrontEnd]:
     """``bot.serve.run`` in this process with a Discord front end on ``fake``, until the block
-    ends; it must then exit 0 within 10 s."""
+    ends; it must then exit 0 within 10 s. ``poll_feeds=False`` leaves followed feeds unread."""
     settings = Settings(
         discord_token=fake.token,
         discord_api_base_url=fake.api_base,
@@ -151,6 +152,7 @@ async def serving_discord(
         seeds_dir=SEEDS,
         port=free_port(),
         log_level="DEBUG",
+        poll_feeds=poll_feeds,
     )
     frontend = DiscordFrontEnd(settings, defer_after=defer_after)
     stop = asyncio.Event()

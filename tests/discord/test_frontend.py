@@ -89,6 +89,7 @@ async def test_guild_ids_register_the_commands_in_those_guilds_only(
     assert fake.calls_to(SYNC_COMMANDS) == []
     assert {c["name"] for c in fake.guild_commands[GUILD_ID]} == {
         "ask",
+        "new",
         "sources",
         "about",
         "help",

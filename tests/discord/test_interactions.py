@@ -77,6 +77,21 @@ async def test_buttons_answer_only_the_asker(
     assert deferring.snapshot(answer.message_id).embeds == answer.embeds
 
 
+async def test_a_reply_to_a_deferred_answer_follows_up(deferring: FakeDiscord) -> None:
+    asked = await deferring.dispatch_command(
+        "ask", {"question": "Where was the 2023 summit held?"}
+    )
+    answer = await deferring.wait_for_interaction_response(asked.id)
+    before = len(deferring.messages_in(CHANNEL_ID))
+    await deferring.dispatch_message("and in 2022?", reply_to=answer.message_id)
+    followed = await deferring.wait_for_message(CHANNEL_ID, before + 1)
+
+    assert [kind for kind, _ in asked.callbacks] == [5]  # the answer filled "thinking…"
+    assert "Following up on: Where was the summit held in 2022?" in visible(followed)
+    assert MOSCOW_TIMES_URL in followed.links
+    assert_within_limits(followed)
+
+
 async def test_sources_about_and_help(deferring: FakeDiscord) -> None:
     replies = []
     for name in ("sources", "about", "help"):
@@ -87,7 +102,7 @@ async def test_sources_about_and_help(deferring: FakeDiscord) -> None:
     assert "Articles I have read (5)" in visible(sources)
     assert MOSCOW_TIMES_URL in sources.links
     assert "Newest article" in visible(about) and "The Moscow Times" in visible(about)
-    assert "/ask question:" in visible(help_)
+    assert "/ask question:" in visible(help_) and "/new" in visible(help_)
     for reply in replies:
         assert_within_limits(reply)
 

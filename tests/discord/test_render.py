@@ -127,6 +127,21 @@ def test_article_text_cannot_ping_or_format() -> None:
         assert "\\*\\*bold\\*\\*" in text
 
 
+@pytest.mark.parametrize(
+    "shown",
+    [
+        Answer("q", citations=(citation(1),), understood_as="*Who* met @everyone in [2022]?"),
+        Answer("q", refusal=Refusal.NOT_COVERED, understood_as="*Who* met @everyone in [2022]?"),
+    ],
+    ids=["answered", "refused"],
+)
+def test_the_follow_up_notice_is_escaped(shown: Answer) -> None:
+    drawn = draw_answer(shown)
+
+    assert "*Following up on: \\*Who\\* met @\u200beveryone in \\[2022\\]?*" in drawn.content
+    assert_within_limits(drawn)
+
+
 @given(st.text(max_size=3000), st.text(max_size=400))
 @settings(max_examples=60, deadline=None)
 def test_any_text_is_drawn_within_limits(excerpt: str, title: str) -> None:
@@ -176,6 +191,9 @@ def test_article_list_about_and_help(seed_engine: Engine) -> None:
     values = {f.name: f.value for f in about.embeds[0].fields}
     assert values["Articles"] == "5"
     assert "The Moscow Times" in str(values["Outlets"])
+    assert "News feeds" not in values  # no follower: nothing said about feeds
+    one_feed = draw_about(seed_engine.stats(), articles, bot_name="newsbot", feeds=1)
+    assert one_feed.embeds[0].fields[-1].value == "Following 1 news feed."
     help_ = draw_help(bot_mention="@newsbot")
-    for drawn in (first, paged, about, help_):
+    for drawn in (first, paged, about, one_feed, help_):
         assert_within_limits(drawn)

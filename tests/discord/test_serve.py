@@ -103,7 +103,7 @@ async def test_both_front_ends_share_one_process_and_one_health_server(
     assert body["frontends"] == {"telegram": "running", "discord": "running"}
     assert MOSCOW_TIMES_URL in telegram_reply.links
     commands = {command["name"]: command for command in discord_api.commands}
-    assert set(commands) == {"ask", "sources", "about", "help"}
+    assert set(commands) == {"ask", "new", "sources", "about", "help"}
     (option,) = commands["ask"]["options"]
     assert (option["name"], option["type"], option["required"]) == ("question", 3, True)
     (connection,) = discord_api.connections

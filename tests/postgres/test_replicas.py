@@ -16,8 +16,8 @@ import pytest
 from bot.telegram.webhook import SECRET_HEADER
 from retrieval import Embedder, PostgresEngine
 from retrieval.backends.postgres.migrate import migrate_index
-from tests.retrieval.ingest.fixtures import site
 from tests.support.fake_telegram import TOKEN, FakeTelegram
+from tests.support.news_fixtures import site
 from tests.support.news_site import NewsSite
 from tests.support.paths import ROOT, SEEDS
 from tests.support.postgres import PostgresServer, fresh_database

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from retrieval.index.layout import GENERATIONS
-from retrieval.ingest.feed_store import FeedStore
+from retrieval.web.feed_store import FeedStore
 from tests.stress.harness import ForkServer, assert_index_sound, child_env, kill, live_name
 from tests.support.news_site import Story
 from tests.support.threaded_site import threaded_site

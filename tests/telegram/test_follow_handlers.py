@@ -12,9 +12,9 @@ from bot.settings import ANONYMOUS_ADMIN_ID
 from bot.telegram.app import NewsbotApplication
 from bot.throttle import Throttle
 from retrieval import Embedder, Engine, Follower
-from retrieval.ingest.fetch_models import FetchPolicy
-from tests.retrieval.ingest.fixtures import site
+from retrieval.web.fetch_models import FetchPolicy
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.news_fixtures import site
 from tests.support.news_site import NewsSite
 from tests.telegram.fixtures import (
     ADMIN_ID,

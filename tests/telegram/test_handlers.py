@@ -89,6 +89,19 @@ async def test_not_found_says_so_with_a_hint(app: NewsbotApplication, fake: Fake
     assert reply.reply_markup is None
 
 
+async def test_a_russian_question_is_told_to_ask_in_english(
+    app: NewsbotApplication, fake: FakeTelegram
+) -> None:
+    await process(app, fake.private_message("Что Путин подарил лидерам на саммите в Петербурге?"))
+
+    (reply,) = fake.messages_to(ALICE)
+    assert_valid_replies([reply])
+    assert reply.text.startswith("I can only search English-language articles.")
+    assert "Please ask your question in English." in reply.text
+    assert "Not found" not in reply.text
+    assert reply.links == []
+
+
 HOSTILE_QUESTIONS = {
     "empty": "   ",
     "emoji only": "🤔🔥🙈",

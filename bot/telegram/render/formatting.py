@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.follow_view import describe_following
 from bot.telegram.render.richtext import MESSAGE_LIMIT, Block, Span, split_blocks, tg_len
 from bot.view import (
     NOT_FOUND,
@@ -187,7 +188,7 @@ def format_about(stats: IndexStats, *, bot_username: str, feeds: int | None = No
     newest = format_date(stats.newest) if stats.newest else "unknown"
     following = ""
     if feeds is not None:
-        following = f"\nFollowing {feeds} news feed{'s' if feeds != 1 else ''}."
+        following = "\n" + describe_following(feeds)
     blocks: list[Block] = [
         (
             Span(f"@{bot_username}", bold=True),

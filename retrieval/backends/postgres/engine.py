@@ -27,7 +27,6 @@ from retrieval.backends.protocol import Reading
 from retrieval.embedding.protocol import MODEL_ID, Embedder
 from retrieval.engine import REFRESH_SECONDS, Engine
 from retrieval.errors import IndexMismatchError, IndexNotFoundError, IngestError, RetrievalError
-from retrieval.ingest.feed_records import FeedStorage
 from retrieval.ingest.load import load_articles
 from retrieval.query.followup import Turn
 from retrieval.records import (
@@ -41,6 +40,7 @@ from retrieval.records import (
     SkippedFile,
 )
 from retrieval.sources import Scope, list_articles, merge_articles, select_articles
+from retrieval.web.feed_records import FeedStorage
 
 __all__ = ["PostgresEngine"]
 

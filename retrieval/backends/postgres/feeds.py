@@ -1,6 +1,6 @@
 """The followed feeds and what was fetched from them, in PostgreSQL beside the index tables.
 
-The same three tables and semantics as ``feeds.sqlite`` (``retrieval.ingest.feed_store``):
+The same three tables and semantics as ``feeds.sqlite`` (``retrieval.web.feed_store``):
 ``feeds``, ``feed_items`` and ``pages``; a poll's outcome is saved in one transaction, after
 the articles it found are committed.
 """
@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 
 from retrieval.backends.postgres.connection import Database
-from retrieval.ingest.feed_records import FeedRecord, ItemRecord, PageRecord, PollUpdate
+from retrieval.web.feed_records import FeedRecord, ItemRecord, PageRecord, PollUpdate
 
 __all__ = ["DatabaseFeedStore"]
 

@@ -88,17 +88,20 @@ class PostgresReading:
         return {str(r[0]) for r in rows}
 
     def candidates(
-        self, vector: Vectors, lexical_text: str, *, sources: Set[str] | None
+        self, vector: Vectors, wordings: Sequence[str], *, sources: Set[str] | None
     ) -> IndexView:
         """The dense and BM25 candidates of the question, as ``hybrid_search`` reads them."""
         size = self.stats.passages
-        tokens = tokenize(lexical_text)
-        self._frequencies.update(dict.fromkeys(tokens, 0) | self._lookup(tokens))
+        tokens = [tokenize(wording) for wording in wordings]
+        every = [t for wording in tokens for t in wording]
+        self._frequencies.update(dict.fromkeys(every, 0) | self._lookup(every))
         terms = CorpusTerms(
-            size, lexical_text, np.zeros(0, np.float32), self._frequencies, self._lookup
+            size, tuple(wordings), np.zeros((0, 0), np.float32), self._frequencies, self._lookup
         )
-        counts = Counter(terms.known_tokens(tokens))
-        weights = {t: terms.idf(t) * n for t, n in counts.items()}
+        weights = []
+        for wording in tokens:
+            counts = Counter(terms.known_tokens(wording))
+            weights.append({t: terms.idf(t) * n for t, n in counts.items()})
         found = (
             search.candidates(
                 self.conn,
@@ -137,7 +140,12 @@ class PostgresReading:
                 row_of={c.id: row for row, c in enumerate(found)},
                 matrix=matrix,
             ),
-            lexical=replace(terms, bm25=np.array([c.bm25 for c in found], dtype=np.float32)),
+            lexical=replace(
+                terms,
+                bm25=np.array([c.bm25 for c in found], dtype=np.float32).reshape(
+                    len(found), len(wordings)
+                ),
+            ),
             sentences=_sentences([], [], [], ()),
             sentence_vectors=np.zeros((0, self._dimension), np.float16),
             vocabulary=self._vocabulary,

@@ -10,7 +10,7 @@ so lexical scores equal the embedded ones, not ``ts_rank``'s.
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -66,7 +66,7 @@ class Candidate:
     first_sentence: int
     last_sentence: int
     vector: Vectors
-    bm25: float
+    bm25: tuple[float, ...]  # one score per wording searched for
     cosine: float | None  # set for dense candidates
 
 
@@ -87,7 +87,7 @@ def frequencies(conn: psycopg.Connection[Any], terms: Sequence[str]) -> dict[str
 def candidates(
     conn: psycopg.Connection[Any],
     vector: Vectors,
-    weights: dict[str, float],
+    weights: Sequence[Mapping[str, float]],
     stats: Corpus,
     *,
     dense: int,
@@ -100,10 +100,12 @@ def candidates(
     Args:
         conn: A connection in the reading's transaction.
         vector: The question's embedding.
-        weights: Each query term's IDF times its count in the query.
+        weights: For each wording searched for (the question, then other forms of its
+            names), each term's IDF times its count in that wording.
         stats: Corpus statistics for BM25's length normalisation.
         dense: How many dense candidates.
-        lexical: How many BM25 candidates.
+        lexical: How many BM25 candidates: by BM25 for one wording; with several, by each
+            passage's best share of a wording's top score (as ``lexical_scores``).
         exact: Scan every vector instead of the HNSW index.
         sources: When given, BM25 candidates come from these articles only.
     """
@@ -123,24 +125,33 @@ def candidates(
         else "JOIN passages fp ON fp.id = s.id JOIN articles fa ON fa.id = fp.article_id"
         " WHERE fa.source = ANY(%(sources)s)"
     )
-    terms = sorted(weights)
+    wordings = [i for i, wording in enumerate(weights) for _ in wording]
+    terms = [t for wording in weights for t in wording]
     query = f"""
         WITH dense AS MATERIALIZED (
             SELECT id, distance FROM {source} ORDER BY distance LIMIT %(dense)s
         ),
         weights AS (
-            SELECT * FROM unnest(%(terms)s::text[], %(weights)s::float8[]) AS w(term, weight)
+            SELECT * FROM unnest(%(wordings)s::int[], %(terms)s::text[], %(weights)s::float8[])
+                AS w(wording, term, weight)
         ),
-        scored AS MATERIALIZED (
-            SELECT p.passage_id AS id, sum(
+        each_wording AS MATERIALIZED (
+            SELECT p.passage_id AS id, w.wording, sum(
                 w.weight * p.tf / (p.tf + %(k1)s * (1 - %(b)s + %(b)s * p.length / %(avgdl)s))
             ) AS bm25
-            FROM postings p JOIN weights w ON w.term = p.term GROUP BY p.passage_id
+            FROM postings p JOIN weights w ON w.term = p.term GROUP BY p.passage_id, w.wording
         ),
-        lexical AS (SELECT s.id FROM scored s {only} ORDER BY s.bm25 DESC LIMIT %(lexical)s),
+        tops AS (SELECT wording, max(bm25) AS top FROM each_wording GROUP BY wording),
+        scored AS MATERIALIZED (
+            SELECT e.id, max(e.bm25 / t.top) AS best, array_agg(e.wording) AS wordings,
+                   array_agg(e.bm25) AS scores
+            FROM each_wording e JOIN tops t ON t.wording = e.wording GROUP BY e.id
+        ),
+        lexical AS (SELECT s.id FROM scored s {only} ORDER BY s.best DESC LIMIT %(lexical)s),
         chosen AS (SELECT id FROM dense UNION SELECT id FROM lexical)
         SELECT ps.id, a.source, ps.ordinal, ps.start_offset, ps.end_offset, ps.first_sentence,
-               ps.last_sentence, ps.embedding, coalesce(s.bm25, 0)::float8, d.distance::float8
+               ps.last_sentence, ps.embedding, s.wordings, s.scores::float8[],
+               d.distance::float8
         FROM chosen c JOIN passages ps ON ps.id = c.id JOIN articles a ON a.id = ps.article_id
         LEFT JOIN scored s ON s.id = c.id LEFT JOIN dense d ON d.id = c.id
         ORDER BY d.distance NULLS LAST, ps.id
@@ -149,8 +160,9 @@ def candidates(
         "q": np.asarray(vector, dtype=np.float32),
         "dense": dense,
         "lexical": lexical,
+        "wordings": wordings,
         "terms": terms,
-        "weights": [weights[t] for t in terms],
+        "weights": [w[t] for w in weights for t in w],
         "k1": K1,
         "b": B,
         "avgdl": stats.average_length,
@@ -168,11 +180,21 @@ def candidates(
             first_sentence=int(r[5]),
             last_sentence=int(r[6]),
             vector=r[7],
-            bm25=float(r[8]),
-            cosine=None if r[9] is None else 1.0 - float(r[9]),
+            bm25=_per_wording(r[8], r[9], len(weights)),
+            cosine=None if r[10] is None else 1.0 - float(r[10]),
         )
         for r in rows
     ]
+
+
+def _per_wording(
+    wordings: Sequence[int] | None, scores: Sequence[float] | None, count: int
+) -> tuple[float, ...]:
+    """A passage's BM25 for each wording (0 for those it does not match)."""
+    found = [0.0] * count
+    for wording, score in zip(wordings or (), scores or (), strict=True):
+        found[int(wording)] = float(score)
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,8 +51,8 @@ class CorpusTerms:
     """
 
     size: int
-    text: str
-    bm25: npt.NDArray[np.float32]
+    texts: tuple[str, ...]
+    bm25: npt.NDArray[np.float32]  # (candidate rows, texts)
     frequencies: dict[str, int]
     lookup: Lookup
 
@@ -71,14 +71,14 @@ class CorpusTerms:
         return [t for t in tokens if t != "" and self._frequency(t) > 0]
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
-        """BM25 of every candidate row for the text the view was built for.
+        """BM25 of every candidate row for one of the texts the view was built for.
 
         Raises:
             ValueError: When asked for another text.
         """
-        if query != self.text:
-            raise ValueError("this view holds BM25 scores for another text")
-        return self.bm25
+        if query not in self.texts:
+            raise ValueError("this view holds BM25 scores for other texts")
+        return np.ascontiguousarray(self.bm25[:, self.texts.index(query)])
 
 
 class LookupVocabulary(Mapping[str, int]):

@@ -22,6 +22,19 @@ def test_tokenize_lowercases_stems_and_drops_stopwords() -> None:
     assert token_set("Rings ring RING") == frozenset({"ring"})
 
 
+def test_hyphenated_words_also_match_written_solid() -> None:
+    assert tokenize("e-mails from Nagorno-Karabakh") == [
+        "mail",
+        "nagorno",
+        "karabakh",
+        "email",
+        "nagornokarabakh",
+    ]
+    index = LexicalIndex.build(["All e-mails are kept.", "The mail van was late."])
+    assert int(np.argmax(index.scores("emails"))) == 0
+    assert index.scores("emails")[1] == 0.0
+
+
 def test_scores_rank_the_matching_document_first(tmp_path: Path) -> None:
     index = LexicalIndex.build(DOCS)
     scores = index.scores("Who received rings from Putin?")

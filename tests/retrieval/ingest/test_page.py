@@ -13,12 +13,12 @@ from datetime import date
 import pytest
 import trafilatura
 
-from retrieval.ingest.fetch import Fetcher
 from retrieval.ingest.html_furniture import remove_furniture
 from retrieval.ingest.page import parse_html, read_page
 from retrieval.ingest.page_metadata import strip_site_affix
 from retrieval.ingest.text_furniture import is_furniture
-from tests.retrieval.ingest.fixtures import fetcher, site
+from retrieval.web.fetch import Fetcher
+from tests.support.news_fixtures import fetcher, site
 from tests.support.news_site import PAGES_DIR, NewsSite
 
 __all__ = ["fetcher", "site"]  # fixtures, imported by name

@@ -45,6 +45,15 @@ def test_the_same_passage_in_two_articles_is_one_citation(seed_engine: Engine) -
     assert not set(cited) & set(other_sources)
 
 
+def test_an_article_quoting_another_keeps_the_answer_only_it_holds(seed_engine: Engine) -> None:
+    # 002 quotes 000's passage about the gold rings and adds the Tolkien remark; merging them
+    # under 000 (which has a link) would show an excerpt without the answer.
+    answer = seed_engine.answer("Putin Tolkien rings")
+    first = answer.citations[0]
+    assert first.source == "002_a25b924e6705389f.txt"
+    assert "Tolkien" in first.key_sentence
+
+
 def test_key_sentence_is_highlighted_inside_the_excerpt(seed_engine: Engine) -> None:
     answer = seed_engine.answer("Where did Azerbaijan's president say he would not go?")
     for citation in answer.citations:

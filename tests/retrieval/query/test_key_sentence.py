@@ -16,6 +16,8 @@ Repairs to the pier cost the council 240,000 pounds, the harbour master said.
 Engineers worked through the night because the island's only shop had run out of bread.
 Passengers queued from dawn, and the first boat left at 6.15 in the morning.
 The harbour master, Ann Kerr, thanked the engineers for their work.
+Will the island's pier survive the next storm?
+"The pier will need a new sea wall within five years," Ann Kerr warned the council.
 Ferry passengers wait on the repaired landing stage (Photo: Harbour Press/Getty Images)
 """
 
@@ -44,6 +46,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Engi
         ("Why did the engineers work through the night?", "run out of bread"),
         ("At what time did the first boat leave?", "6.15 in the morning"),
         ("Who thanked the engineers?", "Ann Kerr"),
+        ("How long was the crossing closed?", "three days"),
+        ("What happened to the harbour ferry?", "resumed on Tuesday"),
+        ("What did the harbour master say about the pier surviving the next storm?", "sea wall"),
     ],
 )
 def test_the_key_sentence_carries_what_the_question_asks(

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from retrieval import Engine
-from retrieval.query.search import DENSE_WEIGHT, candidate_rows, fuse, hybrid_search
+from retrieval.query.search import (
+    DENSE_WEIGHT,
+    candidate_rows,
+    fuse,
+    hybrid_search,
+    lexical_scores,
+)
 
 
 def test_candidates_are_the_dense_rows_and_the_bm25_top_rows_with_a_score() -> None:
@@ -43,3 +49,14 @@ def test_hits_carry_the_fused_score_of_both_sides(seed_engine: Engine) -> None:
     only = {"004_d59a720f40c57080.txt"}
     restricted = hybrid_search(seed_engine.index, vector, question, sources=only)
     assert {h.source for h in restricted} == only
+
+
+def test_each_passage_counts_with_the_wording_it_matches_best(seed_engine: Engine) -> None:
+    index = seed_engine.index
+    short, long = "CSTO communique", "Collective Security Treaty Organization communique"
+    both = lexical_scores(index, [short, long])
+    for wording in (short, long):
+        alone = index.lexical.scores(wording)
+        assert np.all(both >= alone / alone.max() - 1e-6)
+    assert float(both.max()) == pytest.approx(1.0)
+    assert lexical_scores(index, [short]).tolist() == index.lexical.scores(short).tolist()

@@ -70,3 +70,29 @@ def test_last_month_in_january_is_december_and_years_are_not_relative() -> None:
     assert (intent.start, intent.end) == (date(2026, 12, 1), date(2026, 12, 31))
     assert not parse_time_intent("What happened in 2023?", today=TODAY).relative
     assert not parse_time_intent("What is the latest on the CIS?", today=TODAY).relative
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long was Johnny Carson the host of the Tonight Show?",
+        "Who presents the Today programme on Radio 4?",
+        "What did This Week say about the budget?",
+    ],
+)
+def test_a_time_word_in_a_name_is_not_a_period(question: str) -> None:
+    intent = parse_time_intent(question, today=TODAY)
+    assert intent.period is None and not intent.relative
+
+
+def test_a_time_word_starting_the_question_still_counts() -> None:
+    assert parse_time_intent("Today: what did the council decide?", today=TODAY).relative
+    assert parse_time_intent("Tonight's ferry news", today=TODAY).relative
+
+
+def test_both_years_of_a_range_are_named() -> None:
+    intent = parse_time_intent(
+        "When did the hotel reopen after its 2007-2010 restoration?", today=TODAY
+    )
+    assert intent.years == (2007, 2010)
+    assert not intent.restrict
