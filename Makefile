@@ -36,8 +36,11 @@ run: setup ## [seconds] chat in the terminal, or serve the bot when a bot token 
 		|| grep -Eqs '^[[:space:]]*(export[[:space:]]+)?(TELEGRAM|DISCORD)_BOT_TOKEN=[^[:space:]#]' .env; \
 	then $(BIN)/newsbot serve; else $(BIN)/newsbot chat; fi
 
-test: setup ## [~30 min on 2 cores] the whole test suite
+test: setup ## [~10 min on 2 cores] the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: setup ## [~2.5 min on 2 cores] the suite without the tests marked slow (real servers, kill -9, benchmarks)
+	$(BIN)/pytest -m "not slow and not stress" $(PYTEST_ARGS)
 
 test-postgres: setup ## [~3 min] the PostgreSQL backend's tests and both-backend tests only
 	$(BIN)/pytest tests/postgres tests/retrieval/web/test_follower.py $(PYTEST_ARGS)
@@ -75,7 +78,7 @@ else
 DOCKER_BUILD_ARGS ?= --build-arg TORCH_INDEX_URL=$(TORCH_INDEX_URL)
 endif
 
-lint: setup ## [seconds] lint the Dockerfile with hadolint
+docker-lint: setup ## [seconds] lint the Dockerfile with hadolint
 	$(BIN)/hadolint Dockerfile
 
 docker-build: ## [5-10 min] build the container image

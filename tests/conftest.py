@@ -63,6 +63,19 @@ def seed_index_copy(seed_index_dir: Path, tmp_path: Path) -> Path:
     return target
 
 
+SLOW_FOLDERS = ("postgres", "reliability", "benchmarks", "docker")
+"""Test folders whose tests are all marked ``slow``: real servers, kill -9, long runs."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests under ``SLOW_FOLDERS`` slow, for ``make test-fast`` to leave out."""
+    tests = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(tests).parts
+        if len(parts) > 1 and parts[0] in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
+
+
 _METRICS: list[str] = []
 
 

@@ -153,6 +153,7 @@ def test_index_dir_comes_from_the_environment(cli_index: Path) -> None:
     assert str(cli_index) in result.stdout
 
 
+@pytest.mark.slow
 def test_ingest_remove_and_report(tmp_path: Path, seed_index_dir: Path) -> None:
     index = tmp_path / "index"
     shutil.copytree(seed_index_dir, index)
@@ -189,6 +190,7 @@ def test_a_corrupt_index_gives_a_clear_error_not_a_traceback(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_ask_from_another_folder_builds_from_the_project_seeds_quietly(tmp_path: Path) -> None:
     result = newsbot(
         "ask",
@@ -226,6 +228,7 @@ def test_ask_with_an_empty_question_exits_2(question: str, tmp_path: Path) -> No
     assert not (tmp_path / "none").exists()  # refused before any index work
 
 
+@pytest.mark.slow
 def test_ingest_says_one_passage_and_stays_quiet_about_short_html(
     tmp_path: Path, seed_index_dir: Path
 ) -> None:

@@ -49,6 +49,7 @@ async def newsbot(*args: str, index: Path, private: bool = True, stdin: str = ""
     return Run(child.returncode, out.decode(), err.decode())
 
 
+@pytest.mark.slow
 async def test_follow_a_feed_refresh_and_ask_gets_a_cited_answer(
     site: NewsSite, tmp_path: Path
 ) -> None:
@@ -97,6 +98,7 @@ async def test_follow_a_feed_refresh_and_ask_gets_a_cited_answer(
     assert missing.code == 1 and "feeds list" in missing.err
 
 
+@pytest.mark.slow
 async def test_add_prints_one_line_per_url_and_refuses_private_addresses_unless_allowed(
     site: NewsSite, tmp_path: Path
 ) -> None:
@@ -141,6 +143,7 @@ async def test_a_bad_interval_or_address_is_explained(tmp_path: Path) -> None:
     assert bad.code == 2 and "http:// or https://" in bad.err
 
 
+@pytest.mark.slow
 async def test_refresh_with_a_broken_index_exits_2_and_marks_nothing_seen(
     site: NewsSite, tmp_path: Path
 ) -> None:

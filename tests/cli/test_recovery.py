@@ -124,6 +124,7 @@ def test_repair_without_any_record_says_what_to_do(
     assert "newsbot ingest --rebuild" in err and str(index) in err
 
 
+@pytest.mark.slow
 def test_a_damaged_embedding_cache_does_not_stop_a_rebuild(home: Path) -> None:
     index = home / "index"
     cache = index / EMBEDDING_CACHE

@@ -390,6 +390,7 @@ async def test_server_close_is_resumed_and_missed_events_replayed(fake: FakeDisc
     assert len(fake.sent) == 1
 
 
+@pytest.mark.slow
 async def test_invalid_session_makes_the_client_identify_again(fake: FakeDiscord) -> None:
     async with running(ProbeBot(), fake):
         await fake.invalidate_sessions()

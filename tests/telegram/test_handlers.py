@@ -552,6 +552,7 @@ async def test_stats_for_an_admin(app: NewsbotApplication, fake: FakeTelegram) -
     assert "Generation: gen-" in reply.text
 
 
+@pytest.mark.slow
 async def test_reload_keeps_answering_while_it_runs(
     fake: FakeTelegram, seed_index_copy: Path, embedder: Embedder, tmp_path: Path
 ) -> None:

@@ -70,6 +70,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
         assert list(loaded.search(vectors[5], 5)[1]) == list(index.search(vectors[5], 5)[1])
 
 
+@pytest.mark.slow
 @needs_data(data_dir.BBC)
 def test_hnsw_recall_against_exact_on_real_embeddings(embedder: Embedder) -> None:
     texts = _bbc_sentences(1000)
