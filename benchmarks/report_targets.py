@@ -185,11 +185,13 @@ TARGETS: tuple[Target, ...] = (
             _scale_answer(source, first_pass),
             AtMost(limit, f"≤ {limit} ms"),
         )
-        for source, label, limit in (
-            ("scale-100k", "100k passages", 30),
-            ("scale-1m", "1M passages", 50),
+        for source, label, first_pass, pass_label, limit in (
+            ("scale-100k", "100k passages", False, "repeat", 30),
+            # The answer-quality work's budget: sentence vectors come from the index.
+            ("scale-100k", "100k passages", True, "first pass", 25),
+            ("scale-1m", "1M passages", False, "repeat", 50),
+            ("scale-1m", "1M passages", True, "first pass", 50),
         )
-        for first_pass, pass_label in ((False, "repeat"), (True, "first pass"))
     ),
     Target(
         "HNSW recall@10 vs exact, real vectors",
