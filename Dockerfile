@@ -40,7 +40,7 @@ RUN pip install --no-cache-dir --no-deps .
 
 WORKDIR /app
 COPY seeds ./seeds
-RUN python -c "from retrieval.embed import default_model_dir, verify_model_dir; \
+RUN python -c "from retrieval.embedding.model import default_model_dir, verify_model_dir; \
 print('model weights verified:', verify_model_dir(default_model_dir(), '${MODEL_SHA256}'))" \
  && newsbot --index-dir /app/var/index ingest /app/seeds --quiet \
  && newsbot --index-dir /app/var/index ask "Who received rings from Putin?" > /dev/null
@@ -51,7 +51,7 @@ print('model weights verified:', verify_model_dir(default_model_dir(), '${MODEL_
 FROM ${BASE_IMAGE}
 ARG UID=10001
 # NEWSBOT_INDEX_DIR is a directory mount, not a file mount: the index switches generations by
-# renaming inside that directory (see retrieval/index.py), which only works within one
+# renaming inside that directory (see retrieval/index/), which only works within one
 # filesystem. On the first start with an empty volume docker/entrypoint.sh copies the index
 # baked at NEWSBOT_PREBUILT_INDEX into it, so the bot answers within seconds; later starts and
 # `newsbot ingest` keep using and updating the volume, which survives image upgrades.
