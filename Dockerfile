@@ -14,7 +14,7 @@ FROM ${BASE_IMAGE} AS builder
 ARG TORCH_VERSION=2.13.0
 # A plain `pip install torch` from PyPI pulls the CUDA build and several GB of nvidia-* wheels.
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
-# Pinned here as well as in retrieval/embed.py, so the image never ships other weights.
+# Pinned here and in retrieval/embedding/protocol.py, so the image never ships other weights.
 ARG MODEL_SHA256=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 ENV PATH=/opt/venv/bin:$PATH \
     PIP_NO_CACHE_DIR=1 \
