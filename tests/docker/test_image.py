@@ -200,6 +200,35 @@ def test_compose_checks_health_and_keeps_the_index_like_the_image(image: Stage) 
     assert "TELEGRAM_BOT_TOKEN=" in compose and "DISCORD_BOT_TOKEN=" in compose
 
 
+def test_a_plain_compose_up_needs_no_setting_from_compose() -> None:
+    # Compose interpolates every service of a file before it applies profiles, so a required
+    # ${VAR:?...} anywhere in docker-compose.yml would stop `docker compose up` without .env.
+    compose = (ROOT / "docker-compose.yml").read_text()
+
+    assert not re.search(r"\$\{\w+:?\?", compose)
+
+
+def test_the_replicas_file_runs_the_same_image_on_one_database(image: Stage) -> None:
+    text = (ROOT / "docker-compose.replicas.yml").read_text()
+    services = yaml.safe_load(text)["services"]
+    single = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["newsbot"]
+    bots = {name: s for name, s in services.items() if s.get("image") == single["image"]}
+
+    assert set(bots) == {"bot-1", "bot-2", "refresh", "discord"}
+    for name, bot in bots.items():
+        assert bot["environment"]["NEWSBOT_DATABASE_URL"].startswith("postgresql://"), name
+        assert bot["env_file"] == [{"path": ".env", "required": False}], name
+        assert f"newsbot-{name}:{image.env['NEWSBOT_INDEX_DIR']}" in bot["volumes"], name
+    for name in ("bot-1", "bot-2"):
+        assert services[name]["healthcheck"]["test"] == ["CMD", *image.healthcheck]
+        assert services[name]["environment"]["NEWSBOT_WEBHOOK_URL"].startswith("https://")
+    assert services["db"]["image"].startswith("pgvector/pgvector:pg")
+    # Only Discord waits for its profile; the settings the replicas need stop Compose early.
+    assert [n for n, s in services.items() if s.get("profiles")] == ["discord"]
+    for setting in ("POSTGRES_PASSWORD", "NEWSBOT_DOMAIN", "NEWSBOT_WEBHOOK_SECRET"):
+        assert re.search(rf"\$\{{{setting}:\?", text), setting
+
+
 def test_dockerignore_keeps_secrets_and_local_state_out() -> None:
     patterns = {
         line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines() if line.strip()
