@@ -172,3 +172,33 @@ def test_the_schema_is_created_once_and_versioned(database_url: str, embedder: E
     assert index is not None
     assert "hnsw" in index[0]
     assert "vector_cosine_ops" in index[0]
+
+
+def test_questions_share_the_vocabulary_until_the_data_changes(
+    database_url: str, embedder: Embedder, tmp_path: Path
+) -> None:
+    # Spelling correction builds its lookup structures once per vocabulary object (seconds at
+    # the BBC size): a new object for every question made each answer take that long.
+    corpus = tmp_path / "articles"
+    shutil.copytree(SEEDS, corpus)
+    writer = _engine(database_url, embedder)
+    reader = _engine(database_url, embedder)
+    try:
+        writer.ingest([corpus])
+        reader.reload()
+        with reader._reading() as first, reader._reading() as second:
+            assert first.vocabulary is second.vocabulary
+            assert first.vocabulary["putin"] > 0
+        (corpus / "extra.txt").write_text(
+            "Zanzibarian Ferries\n\nThe Zanzibarian ferry company bought four new boats for"
+            " its island routes this spring, its director said on Tuesday."
+        )
+        writer.ingest([corpus])
+        reader.refresh()
+        with reader._reading() as third:
+            assert third.vocabulary is not first.vocabulary
+            assert third.vocabulary["zanzibarian"] > 0
+        assert reader.answer("What did the Zanzibarian ferry company buy?").answered
+    finally:
+        writer.close()
+        reader.close()

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Never
 
 from retrieval.backends.postgres.cache import DatabaseCache
@@ -84,6 +85,7 @@ class PostgresEngine(Engine):
         self.database_url = database_url
         self.db = Database(database_url)
         self._aliases: tuple[tuple[str, str], ...] = ()
+        self._vocabulary: Mapping[str, int] = MappingProxyType({})
         self._version = -1
 
     @classmethod
@@ -153,7 +155,7 @@ class PostgresEngine(Engine):
         raise RetrievalError("A PostgreSQL-backed engine has no in-memory index.")
 
     def reload(self) -> None:
-        """Check the database was written with this model, and read its aliases.
+        """Check the database was written with this model, and read its aliases and vocabulary.
 
         Raises:
             IndexNotFoundError: Nothing was ever written to it.
@@ -177,11 +179,16 @@ class PostgresEngine(Engine):
                 (str(a), str(b))
                 for a, b in conn.execute("SELECT name, alias FROM aliases ORDER BY name, alias")
             )
+            # One mapping per data version: spelling correction builds its lookup structures
+            # once for it (seconds at the BBC size), not for every question.
+            self._vocabulary = MappingProxyType(
+                {str(w): int(n) for w, n in conn.execute("SELECT word, count FROM vocabulary")}
+            )
         self._version = version
         self._checked_at = time.monotonic()
 
     def refresh(self, *, max_age: float = 0.0) -> bool:
-        """Re-read the aliases when another replica changed the data (questions never need it).
+        """Re-read aliases and vocabulary when another replica changed the data.
 
         Returns:
             True when the data version changed.
@@ -224,7 +231,12 @@ class PostgresEngine(Engine):
     def _reading(self) -> Iterator[Reading]:
         self.refresh(max_age=REFRESH_SECONDS)
         with self.db.connection() as conn:
-            yield PostgresReading(conn, aliases=self._aliases, ann_threshold=self.ann_threshold)
+            yield PostgresReading(
+                conn,
+                aliases=self._aliases,
+                vocabulary=self._vocabulary,
+                ann_threshold=self.ann_threshold,
+            )
             conn.rollback()  # read-only: nothing to commit
 
     def articles(self) -> list[ArticleInfo]:

@@ -14,7 +14,6 @@ from retrieval.backends.postgres import search
 from retrieval.backends.postgres.view import (
     CandidateVectors,
     CorpusTerms,
-    LookupVocabulary,
     PostgresView,
 )
 from retrieval.embedding.protocol import DIMENSION, Vectors
@@ -39,6 +38,7 @@ class PostgresReading:
         conn: psycopg.Connection[Any],
         *,
         aliases: Sequence[tuple[str, str]] = (),
+        vocabulary: Mapping[str, int] | None = None,
         ann_threshold: int,
         dimension: int = DIMENSION,
     ) -> None:
@@ -50,26 +50,17 @@ class PostgresReading:
         self._exact = self.stats.passages < ann_threshold
         self._dimension = dimension
         self._frequencies: dict[str, int] = {}
-        self._vocabulary = LookupVocabulary(self._words, self._all_words)
+        self._vocabulary: Mapping[str, int] = {} if vocabulary is None else vocabulary
 
     @property
     def vocabulary(self) -> Mapping[str, int]:
-        """The corpus vocabulary, looked up as the question's words are asked about."""
+        """The corpus's words and counts, as the engine read them at this data version."""
         return self._vocabulary
 
     @property
     def aliases(self) -> Sequence[tuple[str, str]]:
         """The aliases the engine cached at this data version."""
         return self._aliases
-
-    def _words(self, words: Sequence[str]) -> dict[str, int]:
-        rows = self.conn.execute(
-            "SELECT word, count FROM vocabulary WHERE word = ANY(%s)", (list(words),)
-        )
-        return {str(w): int(n) for w, n in rows}
-
-    def _all_words(self) -> dict[str, int]:
-        return {str(w): int(n) for w, n in self.conn.execute("SELECT word, count FROM vocabulary")}
 
     def _lookup(self, terms: Sequence[str]) -> dict[str, int]:
         return search.frequencies(self.conn, terms)

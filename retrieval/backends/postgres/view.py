@@ -7,7 +7,7 @@ were computed by the database with the corpus statistics of the same transaction
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from retrieval.embedding.protocol import Vectors
 from retrieval.index.sqlite import ChunkTable, SentenceTable
 from retrieval.records import Article
 
-__all__ = ["CandidateVectors", "CorpusTerms", "LookupVocabulary", "PostgresView"]
+__all__ = ["CandidateVectors", "CorpusTerms", "PostgresView"]
 
 Lookup = Callable[[Sequence[str]], dict[str, int]]
 
@@ -79,32 +79,6 @@ class CorpusTerms:
         if query not in self.texts:
             raise ValueError("this view holds BM25 scores for other texts")
         return np.ascontiguousarray(self.bm25[:, self.texts.index(query)])
-
-
-class LookupVocabulary(Mapping[str, int]):
-    """The corpus vocabulary, looked up word by word in the reading's transaction."""
-
-    def __init__(self, lookup: Lookup, everything: Callable[[], dict[str, int]]) -> None:
-        self._lookup = lookup
-        self._everything = everything
-        self._known: dict[str, int] = {}
-        self._missing: set[str] = set()
-
-    def __getitem__(self, word: str) -> int:
-        if word not in self._known and word not in self._missing:
-            found = self._lookup([word])
-            self._known.update(found)
-            if word not in found:
-                self._missing.add(word)
-        if word in self._known:
-            return self._known[word]
-        raise KeyError(word)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._everything())
-
-    def __len__(self) -> int:
-        return len(self._everything())
 
 
 @dataclass(frozen=True, slots=True)
