@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from retrieval.web.schedule import PollState, next_poll
 
@@ -43,6 +44,25 @@ class FeedRecord:
     items_seen: int
     last_error: str | None
     disabled: str | None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> FeedRecord:
+        """A feed from a store's row: its columns in field order, times as Unix seconds."""
+        return cls(
+            id=row[0],
+            url=row[1],
+            title=row[2],
+            every=timedelta(seconds=row[3]),
+            added_at=_when(row[4]) or datetime.now(UTC),
+            last_poll=_when(row[5]),
+            failures=row[6],
+            retry_after=_when(row[7]),
+            etag=row[8],
+            last_modified=row[9],
+            items_seen=row[10],
+            last_error=row[11],
+            disabled=row[12],
+        )
 
     @property
     def state(self) -> PollState:
@@ -110,6 +130,26 @@ class PollUpdate:
     disabled: str | None = None
     items: tuple[ItemRecord, ...] = ()
 
+    def feed_columns(self) -> tuple[Any, ...]:
+        """The parameters of a store's ``UPDATE feeds`` for this poll, in this order:
+        last_poll, failures, retry_after, last_error, disabled, title, keep_validators, etag,
+        keep_validators, last_modified, feed_id (times as Unix seconds)."""
+        state = self.state
+        keep = self.keep_validators
+        return (
+            state.last_poll.timestamp() if state.last_poll else None,
+            state.failures,
+            state.retry_after.timestamp() if state.retry_after else None,
+            self.last_error,
+            self.disabled,
+            self.title,
+            keep,
+            self.etag,
+            keep,
+            self.last_modified,
+            self.feed_id,
+        )
+
 
 class FeedStorage(Protocol):
     """Where the followed feeds and fetch validators are kept: SQLite beside the index
@@ -154,3 +194,31 @@ class FeedStorage(Protocol):
     def save(self, polls: Sequence[PollUpdate] = (), pages: Sequence[PageRecord] = ()) -> None:
         """Record polls and fetched pages in one transaction."""
         ...
+
+
+class FeedLookups(ABC):
+    """The look-ups every feed store derives from one query of its feeds."""
+
+    @abstractmethod
+    def _feeds(self, *, url: str | None = None, feed_id: int | None = None) -> list[FeedRecord]:
+        """The feeds matching ``url`` and ``feed_id`` (every feed when both are None)."""
+
+    def feed(self, url: str) -> FeedRecord | None:
+        """The feed with this URL, or None."""
+        return next(iter(self._feeds(url=url)), None)
+
+    def feed_by_id(self, feed_id: int) -> FeedRecord | None:
+        """The feed with this id, or None."""
+        return next(iter(self._feeds(feed_id=feed_id)), None)
+
+    def feeds(self) -> list[FeedRecord]:
+        """Every followed feed, in the order they were added."""
+        return self._feeds()
+
+    def due(self, now: datetime) -> list[FeedRecord]:
+        """The feeds to poll at ``now``."""
+        return [feed for feed in self.feeds() if feed.is_due(now)]
+
+
+def _when(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)

@@ -13,12 +13,12 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from retrieval.web.feed_records import FeedRecord, ItemRecord, PageRecord, PollUpdate
+from retrieval.web.feed_records import FeedLookups, FeedRecord, ItemRecord, PageRecord, PollUpdate
 
 __all__ = ["FEEDS_FILE", "FeedRecord", "FeedStore", "ItemRecord", "PageRecord", "PollUpdate"]
 
@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS pages (
 """
 
 
-class FeedStore:
+class FeedStore(FeedLookups):
     """The feed list and fetch validators in one SQLite file; thread-safe."""
 
     def __init__(self, path: Path) -> None:
@@ -124,22 +124,6 @@ class FeedStore:
         with self._transaction() as db:
             return db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount == 1
 
-    def feed(self, url: str) -> FeedRecord | None:
-        """The feed with this URL, or None."""
-        return next(iter(self._feeds(url=url)), None)
-
-    def feed_by_id(self, feed_id: int) -> FeedRecord | None:
-        """The feed with this id, or None."""
-        return next(iter(self._feeds(feed_id=feed_id)), None)
-
-    def feeds(self) -> list[FeedRecord]:
-        """Every followed feed, in the order they were added."""
-        return self._feeds()
-
-    def due(self, now: datetime) -> list[FeedRecord]:
-        """The feeds to poll at ``now``."""
-        return [feed for feed in self.feeds() if feed.is_due(now)]
-
     def items(self, feed_id: int) -> dict[str, ItemRecord]:
         """The items a feed listed before, by link."""
         with self._lock:
@@ -173,28 +157,12 @@ class FeedStore:
                 self._save_poll(db, poll)
 
     def _save_poll(self, db: sqlite3.Connection, poll: PollUpdate) -> None:
-        state = poll.state
-        retry = state.retry_after.timestamp() if state.retry_after else None
-        last = state.last_poll.timestamp() if state.last_poll else None
-        keep = int(poll.keep_validators)
         db.execute(
             "UPDATE feeds SET last_poll = ?, failures = ?, retry_after = ?, last_error = ?, "
             "disabled = ?, title = COALESCE(?, title), "
             "etag = CASE WHEN ? THEN etag ELSE ? END, "
             "last_modified = CASE WHEN ? THEN last_modified ELSE ? END WHERE id = ?",
-            (
-                last,
-                state.failures,
-                retry,
-                poll.last_error,
-                poll.disabled,
-                poll.title,
-                keep,
-                poll.etag,
-                keep,
-                poll.last_modified,
-                poll.feed_id,
-            ),
+            poll.feed_columns(),
         )
         if poll.url != self._url_of(db, poll.feed_id):
             taken = db.execute("SELECT id FROM feeds WHERE url = ?", (poll.url,)).fetchone()
@@ -224,30 +192,9 @@ class FeedStore:
         args = (url, feed_id)
         with self._lock:
             rows = self._db.execute(query, args).fetchall()
-        return [
-            FeedRecord(
-                id=row[0],
-                url=row[1],
-                title=row[2],
-                every=timedelta(seconds=row[3]),
-                added_at=_when(row[4]) or datetime.now(UTC),
-                last_poll=_when(row[5]),
-                failures=row[6],
-                retry_after=_when(row[7]),
-                etag=row[8],
-                last_modified=row[9],
-                items_seen=row[10],
-                last_error=row[11],
-                disabled=row[12],
-            )
-            for row in rows
-        ]
+        return [FeedRecord.from_row(row) for row in rows]
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock, self._db:
             yield self._db
-
-
-def _when(value: float | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)

@@ -8,13 +8,19 @@ the articles it found are committed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
 
 from retrieval.backends.postgres.connection import Database
-from retrieval.web.feed_records import FeedRecord, ItemRecord, PageRecord, PollUpdate
+from retrieval.web.feed_records import (
+    FeedLookups,
+    FeedRecord,
+    ItemRecord,
+    PageRecord,
+    PollUpdate,
+)
 
 __all__ = ["DatabaseFeedStore"]
 
@@ -27,7 +33,7 @@ _FEEDS = (
 )
 
 
-class DatabaseFeedStore:
+class DatabaseFeedStore(FeedLookups):
     """A ``FeedStorage`` in the database every replica shares."""
 
     def __init__(self, db: Database) -> None:
@@ -61,22 +67,6 @@ class DatabaseFeedStore:
         """Stop following ``url``; False when it was not followed."""
         with self.db.connection() as conn:
             return conn.execute("DELETE FROM feeds WHERE url = %s", (url,)).rowcount == 1
-
-    def feed(self, url: str) -> FeedRecord | None:
-        """The feed with this URL, or None."""
-        return next(iter(self._feeds(url=url)), None)
-
-    def feed_by_id(self, feed_id: int) -> FeedRecord | None:
-        """The feed with this id, or None."""
-        return next(iter(self._feeds(feed_id=feed_id)), None)
-
-    def feeds(self) -> list[FeedRecord]:
-        """Every followed feed, in the order they were added."""
-        return self._feeds()
-
-    def due(self, now: datetime) -> list[FeedRecord]:
-        """The feeds to poll at ``now``."""
-        return [feed for feed in self.feeds() if feed.is_due(now)]
 
     def items(self, feed_id: int) -> dict[str, ItemRecord]:
         """The items a feed listed before, by link."""
@@ -112,47 +102,16 @@ class DatabaseFeedStore:
     def _feeds(self, *, url: str | None = None, feed_id: int | None = None) -> list[FeedRecord]:
         with self.db.connection() as conn:
             rows = conn.execute(_FEEDS, {"url": url, "id": feed_id}).fetchall()
-        return [
-            FeedRecord(
-                id=row[0],
-                url=row[1],
-                title=row[2],
-                every=timedelta(seconds=row[3]),
-                added_at=_when(row[4]) or datetime.now(UTC),
-                last_poll=_when(row[5]),
-                failures=row[6],
-                retry_after=_when(row[7]),
-                etag=row[8],
-                last_modified=row[9],
-                items_seen=row[10],
-                last_error=row[11],
-                disabled=row[12],
-            )
-            for row in rows
-        ]
+        return [FeedRecord.from_row(row) for row in rows]
 
 
 def _save_poll(conn: psycopg.Connection[Any], poll: PollUpdate) -> None:
-    state = poll.state
-    keep = poll.keep_validators
     conn.execute(
         "UPDATE feeds SET last_poll = %s, failures = %s, retry_after = %s, last_error = %s,"
         " disabled = %s, title = COALESCE(%s, title),"
         " etag = CASE WHEN %s THEN etag ELSE %s END,"
         " last_modified = CASE WHEN %s THEN last_modified ELSE %s END WHERE id = %s",
-        (
-            state.last_poll.timestamp() if state.last_poll else None,
-            state.failures,
-            state.retry_after.timestamp() if state.retry_after else None,
-            poll.last_error,
-            poll.disabled,
-            poll.title,
-            keep,
-            poll.etag,
-            keep,
-            poll.last_modified,
-            poll.feed_id,
-        ),
+        poll.feed_columns(),
     )
     row = conn.execute("SELECT url FROM feeds WHERE id = %s", (poll.feed_id,)).fetchone()
     if row is not None and poll.url != row[0]:
@@ -170,7 +129,3 @@ def _save_poll(conn: psycopg.Connection[Any], poll: PollUpdate) -> None:
             " DO UPDATE SET fingerprint = EXCLUDED.fingerprint, source = EXCLUDED.source",
             [(poll.feed_id, i.link, i.fingerprint, i.source) for i in poll.items],
         )
-
-
-def _when(value: float | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
