@@ -22,7 +22,7 @@ from retrieval.index.lock import write_lock
 from retrieval.ingest.load import load_articles
 from retrieval.records import Article, IngestReport, Inventory, RepairReport, SkippedFile
 from retrieval.repair import inventory, rebuild_index, repair_index
-from retrieval.sources import Scope, merge_articles, select_articles
+from retrieval.sources import Scope, merge_additions, merge_articles, select_articles
 
 __all__ = ["Maintenance"]
 
@@ -108,18 +108,12 @@ class Maintenance:
             IndexCorruptError: When the index on disk fails verification.
         """
         started = time.perf_counter()
-        unique: dict[str, Article] = {}
-        for article in articles:
-            unique.setdefault(article.source, article)
-        if not unique and not retire:
+        if not articles and not retire:
             return IngestReport(skipped=tuple(skipped), seconds=time.perf_counter() - started)
         with self._write_lock, write_lock(self.index_dir, timeout=self.lock_timeout):
-            previous = self._articles_on_disk()
-            merged, report = merge_articles(previous, list(unique.values()))
-            removed = tuple(k for k in retire if k in merged and k not in unique)
-            for key in removed:
-                del merged[key]
-            report = replace(report, skipped=tuple(skipped), removed=removed)
+            merged, report = merge_additions(
+                self._articles_on_disk(), articles, skipped=skipped, retire=retire
+            )
             return self._commit(merged, report, started, progress=progress, force=False)
 
     def indexed_articles(self) -> Mapping[str, Article]:

@@ -13,18 +13,19 @@ the next ingest.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
 from retrieval.ingest.discover import absolute
-from retrieval.records import Article, ArticleInfo, IngestReport
+from retrieval.records import Article, ArticleInfo, IngestReport, SkippedFile
 
 __all__ = [
     "Scope",
     "is_url",
     "list_articles",
+    "merge_additions",
     "merge_articles",
     "origin_file",
     "select_articles",
@@ -113,6 +114,31 @@ def merge_articles(
         notes=tuple(notes),
     )
     return merged, report
+
+
+def merge_additions(
+    previous: Mapping[str, Article],
+    added: Sequence[Article],
+    *,
+    skipped: Sequence[SkippedFile] = (),
+    retire: Collection[str] = (),
+) -> tuple[dict[str, Article], IngestReport]:
+    """Merge articles built elsewhere (pages, feed items) into the indexed ones.
+
+    Args:
+        previous: The indexed articles by source name.
+        added: The new articles, keyed by ``Article.source`` (the first of a key wins).
+        skipped: Inputs that gave no article, passed through to the report.
+        retire: Keys to delete as well (an article that moved to a new key), unless added.
+    """
+    unique: dict[str, Article] = {}
+    for article in added:
+        unique.setdefault(article.source, article)
+    merged, report = merge_articles(previous, list(unique.values()))
+    removed = tuple(k for k in retire if k in merged and k not in unique)
+    for key in removed:
+        del merged[key]
+    return merged, replace(report, skipped=tuple(skipped), removed=removed)
 
 
 def _indexed_name(

@@ -40,7 +40,13 @@ from retrieval.records import (
     RepairReport,
     SkippedFile,
 )
-from retrieval.sources import Scope, list_articles, merge_articles, select_articles
+from retrieval.sources import (
+    Scope,
+    list_articles,
+    merge_additions,
+    merge_articles,
+    select_articles,
+)
 from retrieval.web.feed_records import FeedStorage
 
 __all__ = ["PostgresEngine"]
@@ -317,18 +323,11 @@ class PostgresEngine(Engine):
     ) -> IngestReport:
         """As ``Engine.add_articles``, in one transaction."""
         started = time.perf_counter()
-        unique: dict[str, Article] = {}
-        for article in articles:
-            unique.setdefault(article.source, article)
-        if not unique and not retire:
+        if not articles and not retire:
             return IngestReport(skipped=tuple(skipped), seconds=time.perf_counter() - started)
         with self._write_lock, Writer.locked(self.db, timeout=self.lock_timeout) as writer:
             stored = writer.stubs()
-            merged, report = merge_articles(stored, list(unique.values()))
-            removed = tuple(k for k in retire if k in merged and k not in unique)
-            for key in removed:
-                del merged[key]
-            report = replace(report, skipped=tuple(skipped), removed=removed)
+            merged, report = merge_additions(stored, articles, skipped=skipped, retire=retire)
             return self._write(
                 writer, stored, merged, report, started, progress=progress, rebuild=False
             )
