@@ -26,7 +26,6 @@ import asyncio
 import gzip
 import html
 import json
-import os
 import re
 import sys
 import tempfile
@@ -39,6 +38,7 @@ from urllib.parse import urlsplit
 from benchmarks.page_extraction import PAGES_DIR, normalize
 from benchmarks.results import ROOT, write_result
 from retrieval.index.loader import load_index
+from tests.cli.runner import newsbot_in_loop
 from tests.support.news_site import NewsSite
 
 METRICS = ("found", "link", "title", "date", "passage")
@@ -107,23 +107,11 @@ def score(
 
 async def newsbot(*args: str, index: Path, stdin: str = "") -> str:
     """Run ``python -m bot ARGS`` (the event loop keeps serving the site meanwhile)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
-    env.update({"NEWSBOT_INDEX_DIR": str(index), "NEWSBOT_ALLOW_PRIVATE_URLS": "1"})
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await child.communicate(stdin.encode())
-    if child.returncode != 0:
-        raise RuntimeError(f"newsbot {' '.join(args)} failed: {err.decode()[-2000:]}")
-    return out.decode()
+    env = {"NEWSBOT_INDEX_DIR": str(index), "NEWSBOT_ALLOW_PRIVATE_URLS": "1"}
+    done = await newsbot_in_loop(*args, stdin=stdin, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"newsbot {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return done.stdout
 
 
 async def run(pages_dir: Path) -> dict[str, Any]:

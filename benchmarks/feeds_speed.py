@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import os
 import random
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -33,13 +32,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.results import ROOT, write_result
+from benchmarks.results import write_result
 from retrieval import Engine, Follower
 from retrieval.chunking import embedding_text, split_article
 from retrieval.embedding.protocol import Vectors
 from retrieval.embedding.torch_backend import SentenceTransformerEmbedder, load_torch_embedder
 from retrieval.index.loader import load_index
 from retrieval.web.fetch_models import FetchPolicy
+from tests.cli.runner import newsbot_in_loop
 from tests.support.news_site import NewsSite, Story
 
 _WORDS = (
@@ -235,22 +235,11 @@ def plain_encode(embedder: SentenceTransformerEmbedder, index_dir: Path) -> dict
 
 async def cli_refresh(index_dir: Path) -> float:
     """Seconds of ``newsbot refresh --all`` with nothing new, process start included."""
-    env = {**os.environ, "NEWSBOT_ALLOW_PRIVATE_URLS": "1", "NEWSBOT_INDEX_DIR": str(index_dir)}
+    env = {"NEWSBOT_ALLOW_PRIVATE_URLS": "1", "NEWSBOT_INDEX_DIR": str(index_dir)}
     began = time.perf_counter()
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "refresh",
-        "--all",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await child.communicate()
-    if child.returncode != 0 or b"not modified" not in out:
-        raise RuntimeError(f"newsbot refresh failed: {out.decode()} {err.decode()}")
+    done = await newsbot_in_loop("refresh", "--all", env=env)
+    if done.returncode != 0 or "not modified" not in done.stdout:
+        raise RuntimeError(f"newsbot refresh failed: {done.stdout} {done.stderr}")
     return time.perf_counter() - began
 
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.cli.runner import newsbot_in_loop
 from tests.support.news_fixtures import site
 from tests.support.news_site import NewsSite
 
@@ -29,24 +27,12 @@ class Run:
 
 async def newsbot(*args: str, index: Path, private: bool = True, stdin: str = "") -> Run:
     """Run ``python -m bot ARGS`` in a child process while the test's event loop serves."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "TELEGRAM_"))}
-    env.update({"HF_HUB_OFFLINE": "1", "NEWSBOT_INDEX_DIR": str(index)})
+    env = {"NEWSBOT_INDEX_DIR": str(index)}
     if private:
         env["NEWSBOT_ALLOW_PRIVATE_URLS"] = "1"
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(child.communicate(stdin.encode()), timeout=300)
-    assert child.returncode is not None
-    return Run(child.returncode, out.decode(), err.decode())
+    async with asyncio.timeout(300):
+        done = await newsbot_in_loop(*args, stdin=stdin, env=env)
+    return Run(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.mark.slow
