@@ -14,12 +14,12 @@ from pathlib import Path
 
 from retrieval.build import build_generation
 from retrieval.embedding.protocol import MODEL_SHA256, Embedder
-from retrieval.errors import IndexNotFoundError, IngestError, RetrievalError
+from retrieval.errors import IndexNotFoundError, RetrievalError
 from retrieval.index.backup import Backup, backup_index
 from retrieval.index.layout import current_generation
 from retrieval.index.loader import LoadedIndex, load_index
 from retrieval.index.lock import write_lock
-from retrieval.ingest.load import load_articles
+from retrieval.ingest.load import load_articles, require_inputs
 from retrieval.records import Article, IngestReport, Inventory, RepairReport, SkippedFile
 from retrieval.repair import inventory, rebuild_index, repair_index
 from retrieval.sources import Scope, merge_additions, merge_articles, select_articles
@@ -69,11 +69,7 @@ class Maintenance:
             IngestError: When none of ``paths`` exists.
             IndexLockedError: When another process keeps the index locked.
         """
-        missing = [str(p.absolute()) for p in paths if not p.exists()]
-        if paths and len(missing) == len(paths):
-            raise IngestError(
-                f"Nothing to ingest into {self.index_dir}: {', '.join(missing)} does not exist."
-            )
+        require_inputs(paths, str(self.index_dir))
         started = time.perf_counter()
         loaded = load_articles(list(paths))
         with self._write_lock, write_lock(self.index_dir, timeout=self.lock_timeout):

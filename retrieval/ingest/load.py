@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from retrieval.errors import UnusableArticleError
+from retrieval.errors import IngestError, UnusableArticleError
 from retrieval.ingest.article import hash_bytes, parse_text_article
 from retrieval.ingest.cleaning import normalize_text
 from retrieval.ingest.discover import Candidate, absolute, discover
@@ -71,6 +71,17 @@ class _Collector:
             return
         self.loaded_from[key] = display
         self.articles.append(article)
+
+
+def require_inputs(paths: Sequence[Path], into: str) -> None:
+    """Refuse an ingest none of whose ``paths`` exists (one missing among others is skipped).
+
+    Raises:
+        IngestError: Naming the missing paths and ``into``, where they were to go.
+    """
+    missing = [str(p.absolute()) for p in paths if not p.exists()]
+    if paths and len(missing) == len(paths):
+        raise IngestError(f"Nothing to ingest into {into}: {', '.join(missing)} does not exist.")
 
 
 def load_articles(

@@ -27,8 +27,8 @@ from retrieval.backends.postgres.store import Writer, read_stubs
 from retrieval.backends.protocol import Reading
 from retrieval.embedding.protocol import MODEL_ID, Embedder
 from retrieval.engine import REFRESH_SECONDS, Engine
-from retrieval.errors import IndexMismatchError, IndexNotFoundError, IngestError, RetrievalError
-from retrieval.ingest.load import load_articles
+from retrieval.errors import IndexMismatchError, IndexNotFoundError, RetrievalError
+from retrieval.ingest.load import load_articles, require_inputs
 from retrieval.query.followup import Turn
 from retrieval.records import (
     Answer,
@@ -292,12 +292,7 @@ class PostgresEngine(Engine):
         self, paths: Sequence[Path], *, progress: bool = False, rebuild: bool = False
     ) -> IngestReport:
         """As ``Engine.ingest``, in one transaction."""
-        missing = [str(p.absolute()) for p in paths if not p.exists()]
-        if paths and len(missing) == len(paths):
-            raise IngestError(
-                f"Nothing to ingest into {redact(self.database_url)}: {', '.join(missing)} "
-                "does not exist."
-            )
+        require_inputs(paths, redact(self.database_url))
         started = time.perf_counter()
         loaded = load_articles(list(paths))
         with self._write_lock, Writer.locked(self.db, timeout=self.lock_timeout) as writer:
